@@ -1,0 +1,147 @@
+# Shared functions for scripts/*.sh. Source it; it sets no shell options of its own.
+# Paths come from this file's location, never from the machine.
+
+ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
+DB_DIR="${TABLEHOLD_DB_DIR:-$ROOT/.local/db}"
+DB_PORT="${TABLEHOLD_DB_PORT:-54322}"
+PG_MAJOR=15
+
+# As root the server runs as the OS user postgres, which must reach DB_DIR. When a parent
+# folder is private to root (a clone under /root, say), keep the cluster under /tmp instead.
+if [[ $EUID -eq 0 ]] && id postgres >/dev/null 2>&1; then
+  mkdir -p "$(dirname -- "$DB_DIR")"
+  if ! runuser -u postgres -- test -x "$(dirname -- "$DB_DIR")"; then
+    DB_DIR="/tmp/tablehold-$(printf %s "$DB_DIR" | cksum | cut -d' ' -f1)"
+  fi
+fi
+
+log() { printf '\033[1m[tablehold]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[tablehold] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# The Supabase CLI from devDependencies (same as `npx supabase`, but never downloads).
+supabase_cli() {
+  [[ -x "$ROOT/node_modules/.bin/supabase" ]] || die "Supabase CLI missing; run: npm install"
+  "$ROOT/node_modules/.bin/supabase" "$@"
+}
+
+db_url() { echo "postgresql://${1:-postgres}:postgres@127.0.0.1:$DB_PORT/postgres"; }
+
+# The PostgreSQL 15 server binaries: initdb/pg_ctl on PATH if they are 15, else Debian's place.
+pg_bin() {
+  local dir
+  for dir in "${TABLEHOLD_PG_BIN:-}" "$(pg_config --bindir 2>/dev/null || true)" "/usr/lib/postgresql/$PG_MAJOR/bin"; do
+    if [[ -n "$dir" && -x "$dir/initdb" ]] && "$dir/initdb" --version | grep -q " $PG_MAJOR\."; then
+      echo "$dir"; return 0
+    fi
+  done
+  return 1
+}
+
+# PostgreSQL refuses to run as root: as root, run the server as the OS user postgres.
+as_server_user() {
+  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# psql as a database role, over TCP with the local password; extra arguments go to psql.
+db_psql() {
+  local role="$1"; shift
+  PGPASSWORD=postgres psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$DB_PORT" -U "$role" -d postgres "$@"
+}
+
+db_is_running() { [[ -f "$DB_DIR/data/postmaster.pid" ]] && as_server_user "$(pg_bin)/pg_ctl" -D "$DB_DIR/data" status >/dev/null 2>&1; }
+
+db_create_cluster() {
+  local bin pwfile
+  bin="$(pg_bin)" || die "PostgreSQL $PG_MAJOR server binaries not found; run: bash scripts/setup.sh"
+  log "creating cluster in $DB_DIR (port $DB_PORT)"
+  mkdir -p "$DB_DIR"
+  if [[ $EUID -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "as root the server runs as the OS user postgres, which does not exist (useradd --system postgres)"
+    chown postgres: "$DB_DIR"
+  fi
+  pwfile="$DB_DIR/.pw"
+  echo postgres >"$pwfile"; [[ $EUID -eq 0 ]] && chown postgres: "$pwfile"
+  as_server_user "$bin/initdb" -D "$DB_DIR/data" -U supabase_admin --pwfile="$pwfile" \
+    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$DB_DIR/initdb.log" \
+    || { rm -f "$pwfile"; die "initdb failed, see $DB_DIR/initdb.log"; }
+  rm -f "$pwfile"
+  # Supabase-like settings the engine depends on (pg_cron, logical WAL, UTC, many connections).
+  as_server_user tee -a "$DB_DIR/data/postgresql.conf" >/dev/null <<CONF
+
+# --- tablehold local stack (scripts/lib.sh) ---
+listen_addresses = '127.0.0.1'
+port = $DB_PORT
+unix_socket_directories = ''
+max_connections = 300
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 32
+wal_level = logical
+timezone = 'UTC'
+log_timezone = 'UTC'
+${TABLEHOLD_DB_FAST:+fsync = off
+synchronous_commit = off
+full_page_writes = off}
+CONF
+}
+
+db_start() {
+  db_is_running && return 0
+  [[ -f "$DB_DIR/data/PG_VERSION" ]] || die "no database in $DB_DIR yet; run: bash scripts/db.sh up (or npm start)"
+  log "starting PostgreSQL on 127.0.0.1:$DB_PORT"
+  as_server_user "$(pg_bin)/pg_ctl" -D "$DB_DIR/data" -l "$DB_DIR/server.log" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start; see $DB_DIR/server.log (port $DB_PORT busy? set TABLEHOLD_DB_PORT)"
+}
+
+db_stop() {
+  db_is_running || return 0
+  log "stopping PostgreSQL in $DB_DIR"
+  as_server_user "$(pg_bin)/pg_ctl" -D "$DB_DIR/data" -m fast -w stop >/dev/null
+}
+
+db_bootstrap() {
+  local f
+  log "applying sql/bootstrap as supabase_admin"
+  for f in "$ROOT"/sql/bootstrap/*.sql; do
+    db_psql supabase_admin --single-transaction -f "$f" || die "bootstrap failed in $f"
+  done
+}
+
+db_migrate() {
+  log "applying supabase/migrations with the Supabase CLI"
+  (cd "$ROOT" && supabase_cli migration up --remote="$(db_url postgres)?sslmode=disable" --yes) \
+    || die "migrations failed (see above)"
+}
+
+db_seed() {
+  [[ -f "$ROOT/supabase/seed.sql" ]] || { log "no supabase/seed.sql, nothing to seed"; return 0; }
+  log "applying supabase/seed.sql as postgres"
+  db_psql postgres -f "$ROOT/supabase/seed.sql" || die "seed failed"
+}
+
+db_lint() {
+  (cd "$ROOT" && supabase_cli db lint --remote="$(db_url postgres)?sslmode=disable" --level error --fail-on error)
+}
+
+# Create (if missing), start, and on a fresh cluster bootstrap, migrate and seed.
+# .ready marks a cluster whose first setup finished; one without it is rebuilt.
+db_up() {
+  if [[ -f "$DB_DIR/.ready" ]]; then
+    db_start
+    return 0
+  fi
+  [[ -d "$DB_DIR/data" ]] && { log "cluster in $DB_DIR never finished its setup; rebuilding it"; db_destroy; }
+  db_create_cluster
+  db_start
+  db_bootstrap
+  db_migrate
+  db_seed
+  touch "$DB_DIR/.ready"
+}
+
+db_destroy() {
+  db_stop
+  [[ -d "$DB_DIR" ]] && { log "deleting $DB_DIR"; rm -rf "$DB_DIR"; }
+  return 0
+}

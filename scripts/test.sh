@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# npm test: a throwaway cluster (never the npm start one), then lint, pgTAP and vitest.
+# Ends with one line "N passed, N failed" over all three; exits non-zero if anything failed.
+set -euo pipefail
+export TABLEHOLD_DB_DIR="${TABLEHOLD_TEST_DB_DIR:-$(cd -- "$(dirname -- "$0")/.." && pwd)/.local/test-db}"
+export TABLEHOLD_DB_PORT="${TABLEHOLD_TEST_DB_PORT:-54329}"
+export TABLEHOLD_DB_FAST=1
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+bash "$ROOT/scripts/setup.sh"
+
+results="$TABLEHOLD_DB_DIR-results"
+rm -rf "$results"; mkdir -p "$results"
+trap db_stop EXIT
+
+# A fresh cluster every run: bootstrap, migrations, seed, then the pgTAP helpers.
+if ! { bash "$ROOT/scripts/db.sh" reset && db_psql supabase_admin -f "$ROOT/sql/test-helpers.sql"; }; then
+  log "the test database could not be built (see above); no suite ran"
+  db_stop; trap - EXIT
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# Each suite records its exit code; `|| rc=$?` keeps going so every suite runs.
+log "supabase db lint"
+rc=0; db_lint || rc=$?; echo "$rc" >"$results/lint.rc"
+
+shopt -s nullglob
+pgtap_files=("$ROOT"/sql/tests/*.sql)
+if ((${#pgtap_files[@]})); then
+  log "pgTAP: ${#pgtap_files[@]} file(s)"
+  rc=0
+  PGPASSWORD=postgres pg_prove --verbose -h 127.0.0.1 -p "$DB_PORT" -U postgres -d postgres \
+    "${pgtap_files[@]}" 2>&1 | tee "$results/pgtap.out" || rc=$?
+  echo "$rc" >"$results/pgtap.rc"
+else
+  log "pgTAP: no files in sql/tests, skipped"
+fi
+
+log "vitest"
+rc=0
+(cd "$ROOT" && DATABASE_URL="$(db_url postgres)" ADMIN_DATABASE_URL="$(db_url supabase_admin)" \
+  node_modules/.bin/vitest run --passWithNoTests --reporter=default --reporter=json \
+  --outputFile.json="$results/vitest.json") || rc=$?
+echo "$rc" >"$results/vitest.rc"
+
+# Stop first so that the summary's closing line is the last thing printed.
+db_stop; trap - EXIT
+echo
+node "$ROOT/scripts/summarize.mjs" "$results"
