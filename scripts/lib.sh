@@ -120,8 +120,13 @@ db_seed() {
   db_psql postgres -f "$ROOT/supabase/seed.sql" || die "seed failed"
 }
 
+# supabase db lint skips trigger functions; plpgsql_check them with their tables as well.
 db_lint() {
-  (cd "$ROOT" && supabase_cli db lint --remote="$(db_url postgres)?sslmode=disable" --level error --fail-on error)
+  (cd "$ROOT" && supabase_cli db lint --remote="$(db_url postgres)?sslmode=disable" --level error --fail-on error) || return 1
+  local errors
+  errors="$(db_psql postgres -tA -f "$ROOT/sql/lint-triggers.sql")" || return 1
+  [[ -z "$errors" ]] || { printf 'trigger function errors:\n%s\n' "$errors" >&2; return 1; }
+  log "trigger functions: no errors"
 }
 
 # Create (if missing), start, and on a fresh cluster bootstrap, migrate and seed.
@@ -140,8 +145,46 @@ db_up() {
   touch "$DB_DIR/.ready"
 }
 
+# The generated database types the functions use (functions/_shared/database.types.ts).
+db_gen_types() {
+  (cd "$ROOT" && supabase_cli gen types --remote="$(db_url postgres)?sslmode=disable" --schema public 2>/dev/null)
+}
+
 db_destroy() {
   db_stop
   [[ -d "$DB_DIR" ]] && { log "deleting $DB_DIR"; rm -rf "$DB_DIR"; }
   return 0
+}
+
+# --- Edge Functions: Deno serving functions/ at http://127.0.0.1:$FUNCTIONS_PORT/functions/v1/<name>
+FUNCTIONS_PORT="${TABLEHOLD_FUNCTIONS_PORT:-54321}"
+functions_url() { echo "http://127.0.0.1:$FUNCTIONS_PORT"; }
+
+# Deno must not read package.json (it would try to install every platform's @deno/* binary).
+deno_cli() { DENO_NO_PACKAGE_JSON=1 "$ROOT/node_modules/.bin/deno" "$@"; }
+
+# Start the functions server in the background against the current database; waits until it answers.
+functions_start() {
+  local env_file="$DB_DIR-functions.env" logf="$DB_DIR-functions.log" i
+  node "$ROOT/scripts/local-keys.mjs" env "$(db_url postgres)" >"$env_file"
+  echo "TABLEHOLD_FUNCTIONS_PORT=$FUNCTIONS_PORT" >>"$env_file"
+  log "starting Edge Functions on $(functions_url)/functions/v1/ (log: $logf)"
+  # its own session (setsid), so functions_stop can end the whole process group
+  (cd "$ROOT" && DENO_NO_PACKAGE_JSON=1 exec setsid "$ROOT/node_modules/.bin/deno" run --quiet --allow-net --allow-env \
+    --allow-read --env-file="$env_file" scripts/serve.ts) >"$logf" 2>&1 &
+  FUNCTIONS_PID=$!
+  for ((i = 0; i < 240; i++)); do
+    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+      "$(functions_url)/functions/v1/openapi/v1" && return 0
+    kill -0 "$FUNCTIONS_PID" 2>/dev/null || { tail -20 "$logf" >&2; die "the Edge Functions server exited; see $logf"; }
+    sleep 0.5
+  done
+  die "the Edge Functions server did not answer within 2 minutes; see $logf"
+}
+
+functions_stop() {
+  [[ -n "${FUNCTIONS_PID:-}" ]] || return 0
+  kill -TERM -- "-$FUNCTIONS_PID" 2>/dev/null || kill "$FUNCTIONS_PID" 2>/dev/null || true
+  wait "$FUNCTIONS_PID" 2>/dev/null || true
+  FUNCTIONS_PID=
 }

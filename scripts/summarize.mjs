@@ -1,5 +1,5 @@
 // Reads the results scripts/test.sh left in a folder and prints one closing line,
-// "N passed, N failed", over lint + pgTAP assertions + vitest tests.
+// "N passed, N failed", over lint, drift checks, pgTAP assertions and vitest tests.
 // A suite that crashed or left no result counts as (at least) one failure, never as 0.
 // Usage: node scripts/summarize.mjs <results-dir>; exits 1 when anything failed.
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,10 +10,11 @@ const read = (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, nam
 const exitCode = (name) => Number(read(`${name}.rc`) ?? 1);
 const suites = [];
 
-// 1. supabase db lint: one test, passes when it exits 0.
-if (read('lint.rc') !== null) {
-  const ok = exitCode('lint') === 0;
-  suites.push({ name: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+// 1. Single checks (supabase db lint, generated-file drift): one test each, passes when it exits 0.
+for (const name of ['lint', 'types']) {
+  if (read(`${name}.rc`) === null) continue;
+  const ok = exitCode(name) === 0;
+  suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
 }
 
 // 2. pgTAP through pg_prove. Its Test Summary Report lists each file with problems:

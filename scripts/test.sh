@@ -5,6 +5,7 @@ set -euo pipefail
 export TABLEHOLD_DB_DIR="${TABLEHOLD_TEST_DB_DIR:-$(cd -- "$(dirname -- "$0")/.." && pwd)/.local/test-db}"
 export TABLEHOLD_DB_PORT="${TABLEHOLD_TEST_DB_PORT:-54329}"
 export TABLEHOLD_DB_FAST=1
+export TABLEHOLD_FUNCTIONS_PORT="${TABLEHOLD_TEST_FUNCTIONS_PORT:-54331}"
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 bash "$ROOT/scripts/setup.sh"
@@ -25,6 +26,13 @@ fi
 log "supabase db lint"
 rc=0; db_lint || rc=$?; echo "$rc" >"$results/lint.rc"
 
+# Drift guards: the committed database types and OpenAPI document must match what the code generates.
+log "generated files are up to date"
+rc=0
+db_gen_types | diff -u "$ROOT/functions/_shared/database.types.ts" - >&2 \
+  || { log "functions/_shared/database.types.ts is stale: run npm run generate"; rc=1; }
+echo "$rc" >"$results/types.rc"
+
 shopt -s nullglob
 pgtap_files=("$ROOT"/sql/tests/*.sql)
 if ((${#pgtap_files[@]})); then
@@ -37,14 +45,18 @@ else
   log "pgTAP: no files in sql/tests, skipped"
 fi
 
+trap 'functions_stop; db_stop' EXIT
+functions_start
+
 log "vitest"
 rc=0
 (cd "$ROOT" && DATABASE_URL="$(db_url postgres)" ADMIN_DATABASE_URL="$(db_url supabase_admin)" \
+  FUNCTIONS_URL="$(functions_url)" FUNCTIONS_ENV_FILE="$DB_DIR-functions.env" \
   node_modules/.bin/vitest run --passWithNoTests --reporter=default --reporter=json \
   --outputFile.json="$results/vitest.json") || rc=$?
 echo "$rc" >"$results/vitest.rc"
 
 # Stop first so that the summary's closing line is the last thing printed.
-db_stop; trap - EXIT
+functions_stop; db_stop; trap - EXIT
 echo
 node "$ROOT/scripts/summarize.mjs" "$results"

@@ -8,9 +8,10 @@ create extension if not exists pgcrypto with schema extensions;
 create schema if not exists tablehold;
 comment on schema tablehold is 'tablehold engine: private tables and internals. Call the functions in public instead.';
 
--- Nothing in the private schema is executable by default; grants are explicit.
+-- Grants on the private schema are explicit. WARNING: PostgreSQL lets every role execute a new
+-- function; per-schema default privileges cannot take that away, so each migration that creates
+-- functions in tablehold ends by revoking execute from public, anon and authenticated.
 revoke all on schema tablehold from public;
-alter default privileges in schema tablehold revoke execute on functions from public;
 grant usage on schema tablehold to authenticated, service_role;
 
 create type tablehold.venue_kind as enum ('bar', 'club', 'restaurant');

@@ -1,4 +1,4 @@
--- Operators, venues, opening hours, areas, slots, inventory units, combinations, pacing, staff.
+-- Operators, venues, opening hours, areas, slots, inventory units, combinations, pacing, staff, API keys.
 
 create table tablehold.operators (
   id         uuid primary key default gen_random_uuid(),
@@ -148,6 +148,22 @@ create table tablehold.staff_members (
   constraint staff_members_scope_check check (num_nonnulls(operator_id, venue_id) = 1)
 );
 comment on table tablehold.staff_members is 'Staff membership, for a whole operator or a single venue. Roles: host < manager < owner.';
+
+create table tablehold.api_keys (
+  id           uuid primary key default gen_random_uuid(),
+  venue_id     uuid not null references tablehold.venues (id) on delete cascade,
+  name         text not null check (length(name) between 1 and 100),
+  key_prefix   text not null,
+  key_hash     text not null unique,
+  scopes       text[] not null constraint api_keys_scopes_check check (
+                 cardinality(scopes) > 0 and scopes <@ array['read', 'book', 'manage']),
+  created_by   uuid,
+  created_at   timestamptz not null default now(),
+  last_used_at timestamptz,
+  revoked_at   timestamptz
+);
+comment on table tablehold.api_keys is 'Per-venue API keys for assistants (Authorization: Bearer thk_…), stored as sha256. Scopes: read (availability), book (hold, book, confirm, cancel their own), manage (staff operations of a host).';
+create index api_keys_venue_idx on tablehold.api_keys (venue_id);
 
 create index units_venue_idx on tablehold.units (venue_id);
 create index staff_members_user_idx on tablehold.staff_members (user_id);

@@ -78,6 +78,7 @@ create table tablehold.allocations (
   quantity     int not null default 1 check (quantity >= 1),
   exclusive    boolean not null,
   active       boolean not null,
+  superseded   boolean not null default false,
   expires_at   timestamptz,
   created_at   timestamptz not null default now(),
   foreign key (unit_id, venue_id) references tablehold.units (id, venue_id),
@@ -87,6 +88,7 @@ create table tablehold.allocations (
   constraint allocations_unit_during_excl exclude using gist (unit_id with =, during with &&) where (active and exclusive)
 );
 comment on table tablehold.allocations is 'Inventory a booking or block occupies: a unit, a time range and a quantity. Active while the booking holds inventory; a hold''s allocation frees itself at expires_at even before the sweeper marks it.';
+comment on column tablehold.allocations.superseded is 'Replaced by a modification: kept for history, never taken again (a re-take restores only the current set).';
 create index allocations_unit_date_idx on tablehold.allocations (unit_id, service_date) where active;
 create index allocations_booking_idx on tablehold.allocations (booking_id);
 create index allocations_venue_date_idx on tablehold.allocations (venue_id, service_date) where active;

@@ -18,9 +18,24 @@ begin
 end;
 $$;
 
-/** Rank of the caller for a venue: 0 guest (anon or a customer), 1 host, 2 manager, 3 owner,
+/** The scopes of the API key in the caller's claims, if it is live and belongs to the venue. */
+create function tablehold.api_key_scopes(p_venue_id uuid)
+returns text[]
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select k.scopes from tablehold.api_keys k
+  where k.id = case when (auth.jwt() ->> 'api_key_id') ~* '^[0-9a-f-]{36}$' then (auth.jwt() ->> 'api_key_id')::uuid end
+    and k.venue_id = p_venue_id and k.revoked_at is null;
+$$;
+
+/** Rank of the caller for a venue: 0 guest (anon, a customer, an API key without the manage scope),
+ *  1 host (also an API key with the manage scope, at its own venue), 2 manager, 3 owner,
  *  4 trusted (service_role, or a direct database session with no JWT claims: Studio, psql, cron).
- *  Staff rank comes from staff_members, per venue or for the whole operator. */
+ *  Staff rank comes from staff_members, per venue or for the whole operator. API-key requests run
+ *  as the authenticated role with the key in the claims (api_key_id) and no user. */
 create function tablehold.caller_rank(p_venue_id uuid)
 returns int
 language sql
@@ -30,6 +45,8 @@ set search_path = ''
 as $$
   select case
     when coalesce(auth.role(), 'service_role') = 'service_role' then 4
+    when auth.jwt() ->> 'api_key_id' is not null then
+      case when 'manage' = any (tablehold.api_key_scopes(p_venue_id)) then 1 else 0 end
     when auth.role() = 'authenticated' then coalesce((
       select max(case sm.role when 'owner' then 3 when 'manager' then 2 else 1 end)
       from tablehold.staff_members sm
@@ -39,6 +56,27 @@ as $$
     ), 0)
     else 0
   end;
+$$;
+
+/** For API-key callers: the key must belong to the venue and carry p_scope (or manage).
+ *  Other callers pass. */
+create function tablehold.require_api_scope(p_venue_id uuid, p_scope text)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_scopes text[];
+begin
+  if auth.jwt() ->> 'api_key_id' is null then
+    return;
+  end if;
+  v_scopes := tablehold.api_key_scopes(p_venue_id);
+  if v_scopes is null or not (p_scope = any (v_scopes) or 'manage' = any (v_scopes)) then
+    perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_scope', p_scope));
+  end if;
+end;
 $$;
 
 /** Fail with FORBIDDEN unless the caller ranks at least p_min_rank for the venue. */
@@ -203,17 +241,27 @@ as $$
   select case when p_unit_type in ('table', 'booth') then 'TABLE_NOT_AVAILABLE' else 'SECTION_NOT_AVAILABLE' end;
 $$;
 
-/** Lock inventory units in a fixed order before changing their allocations, so two
- *  transactions touching the same units never wait on each other in a cycle. */
-create function tablehold.lock_units(p_unit_ids uuid[])
+/** Take the row locks of a venue's channels (one per service date), creating the rows if needed,
+ *  in date order. WARNING: every writer of allocations takes the channel of the service date it
+ *  changes first (the allocation trigger does it for direct edits too). One lock per venue-night
+ *  serializes its writers, which the gap-free event versions need anyway; it makes counting exact
+ *  at READ COMMITTED, and since locks are always taken channel first, in date order, writers never
+ *  wait on each other in a cycle. */
+create function tablehold.lock_channels(p_venue_id uuid, p_dates date[])
 returns void
-language sql
+language plpgsql
 volatile
 set search_path = ''
 as $$
-  select null::void from (
-    select u.id from tablehold.units u where u.id = any (p_unit_ids) order by u.id for no key update
-  ) locked;
+begin
+  insert into tablehold.channels (venue_id, service_date)
+  select distinct p_venue_id, d from unnest(p_dates) d where d is not null
+  on conflict do nothing;
+  perform 1 from tablehold.channels c
+   where c.venue_id = p_venue_id and c.service_date = any (p_dates)
+   order by c.service_date
+     for update;
+end;
 $$;
 
 /** A fresh human booking reference: BR-YYMMDD-XXXXXX, with an alphabet free of 0/O, 1/I/L. */

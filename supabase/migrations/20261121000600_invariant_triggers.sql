@@ -54,7 +54,9 @@ begin
   end if;
 
   if new.status is distinct from old.status then
-    if not tablehold.transition_allowed(old.status, new.status) then
+    -- a staff block is confirmed until it is lifted (cancelled); it is never seated or completed
+    if not tablehold.transition_allowed(old.status, new.status)
+       or (new.kind = 'block' and not (old.status = 'confirmed' and new.status = 'cancelled')) then
       perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('from', old.status, 'to', new.status));
     end if;
     if new.status in ('confirmed', 'pending_approval') then
@@ -92,8 +94,8 @@ begin
      set active = v_active, expires_at = v_expires
    where a.booking_id = new.id
      and (a.active is distinct from v_active or a.expires_at is distinct from v_expires)
-     -- a freed allocation stays freed; only a re-take (from expired) brings it back
-     and (a.active or old.status = 'expired');
+     -- a freed allocation stays freed; only a re-take (from expired) brings back the current set
+     and (a.active or old.status = 'expired') and not a.superseded;
 
   if new.client_id is not null and new.status is distinct from old.status then
     update tablehold.clients c
@@ -132,7 +134,7 @@ begin
 end;
 $$;
 
-/** Fill an allocation from its booking and unit, lock the unit, and refuse anything that would
+/** Fill an allocation from its booking and unit, lock its channel, and refuse anything that would
  *  overbook it: counting for pooled units, an overlap check (backed by the exclusion constraint)
  *  for exclusive ones. */
 create function tablehold.tg_allocations__before_write()
@@ -155,13 +157,19 @@ begin
     new.expires_at := case when v_booking.status = 'held' then v_booking.hold_expires_at end;
   end if;
 
-  -- WARNING: this row lock is what makes counting safe at READ COMMITTED; every writer of a unit's allocations takes it.
-  select * into v_unit from tablehold.units u where u.id = new.unit_id for no key update;
+  -- WARNING: the channel lock is what makes counting safe at READ COMMITTED; every writer takes it first.
+  perform tablehold.lock_channels(new.venue_id, array[new.service_date]
+    || case when tg_op = 'UPDATE' and old.service_date <> new.service_date then array[old.service_date] else '{}' end);
+  select * into v_unit from tablehold.units u where u.id = new.unit_id;
   if not found then
     perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit', 'unit_id', new.unit_id));
   end if;
   new.exclusive := v_unit.capacity_mode = 'exclusive';
 
+  if new.active and not tablehold.status_holds_inventory(v_booking.status) then
+    perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('problem', 'the booking does not hold inventory',
+      'status', v_booking.status));
+  end if;
   if not (new.active and (new.expires_at is null or new.expires_at > v_now)) then
     return new;
   end if;
@@ -228,9 +236,13 @@ $$;
 
 /** Emit events for every public availability key of a unit touched by a change to p_window on a
  *  service date, when the key's public state differs from the last event written for it.
- *  pooled: keys are the slot windows (or the service-day window) overlapping p_window;
- *  exclusive: the key is p_window itself, taken while an active allocation has exactly that window. */
-create function tablehold.emit_unit_events(p_unit_id uuid, p_service_date date, p_window tstzrange, p_reason text)
+ *  pooled: keys are the slot windows (or the service-day window) overlapping p_window; an out-of-service
+ *  unit has none remaining. exclusive: the key is p_window itself, taken while an active allocation has
+ *  exactly that window; an out-of-service unit takes its whole service-day window.
+ *  A key with no event yet was at its initial state: everything free, as the unit was before this
+ *  change (p_before, when the unit itself changed). */
+create function tablehold.emit_unit_events(
+  p_unit_id uuid, p_service_date date, p_window tstzrange, p_reason text, p_before tablehold.units default null)
 returns void
 language plpgsql
 set search_path = ''
@@ -262,11 +274,14 @@ begin
        and tablehold.slot_window(v_venue, s, p_service_date) && p_window
   loop
     if v_unit.capacity_mode = 'exclusive' then
+      -- taken by an allocation with exactly this window, or the whole service day while out of service
       v_remaining := case when exists (
         select 1 from tablehold.allocations a
         where a.unit_id = v_unit.id and a.active and a.during = v_key.key
           and (a.expires_at is null or a.expires_at > tablehold.clock())
-      ) then 0 else 1 end;
+      ) or (v_unit.out_of_service and v_key.key = tablehold.service_window(v_venue, p_service_date)) then 0 else 1 end;
+    elsif v_unit.out_of_service then
+      v_remaining := 0;
     else
       v_remaining := greatest(v_unit.capacity - tablehold.used_at_peak(v_unit.id, v_key.key), 0);
     end if;
@@ -278,8 +293,12 @@ begin
        and e.starts_at = lower(v_key.key) and e.ends_at = upper(v_key.key)
      order by e.version desc limit 1;
     if not found then
-      v_prev_state := 'available';
-      v_prev_remaining := v_unit.capacity;
+      v_prev_remaining := case
+        when coalesce(p_before.out_of_service, v_unit.out_of_service)
+             and (v_unit.capacity_mode = 'pooled' or v_key.key = tablehold.service_window(v_venue, p_service_date)) then 0
+        when v_unit.capacity_mode = 'pooled' then coalesce(p_before.capacity, v_unit.capacity)
+        else 1 end;
+      v_prev_state := case when v_prev_remaining > 0 then 'available' else 'unavailable' end;
     end if;
 
     if v_prev_state <> v_state or v_prev_remaining <> v_remaining then
@@ -372,3 +391,77 @@ create trigger tg_venues__audit after insert or update or delete on tablehold.ve
 for each row execute function tablehold.tg_audit();
 create trigger tg_staff_members__audit after insert or update or delete on tablehold.staff_members
 for each row execute function tablehold.tg_audit();
+create trigger tg_api_keys__audit after insert or update or delete on tablehold.api_keys
+for each row execute function tablehold.tg_audit();
+
+/** A unit edited directly (Studio) must not end up overbooked: lowering a pooled unit's capacity
+ *  below what live allocations already use, or changing how a unit in use is counted, is refused. */
+create function tablehold.tg_units__before_update()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_peak int;
+begin
+  if new.capacity_mode <> old.capacity_mode or new.booking_mode <> old.booking_mode then
+    if exists (select 1 from tablehold.allocations a where a.unit_id = new.id and a.active
+               and upper(a.during) > tablehold.clock()) then
+      perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'capacity_mode',
+        'problem', 'the unit has live allocations; block or move them first'));
+    end if;
+  end if;
+  if new.capacity < old.capacity then
+    -- no booking may slip in while the new capacity is checked: hold every channel from today on
+    perform tablehold.lock_channels(new.venue_id, array(
+      select distinct a.service_date from tablehold.allocations a
+      where a.unit_id = new.id and a.active and upper(a.during) > tablehold.clock()));
+    select max(tablehold.used_at_peak(new.id, a.during)) into v_peak
+      from tablehold.allocations a
+     where a.unit_id = new.id and a.active and upper(a.during) > tablehold.clock()
+       and (a.expires_at is null or a.expires_at > tablehold.clock());
+    if v_peak > new.capacity then
+      perform tablehold.fail(tablehold.unavailable_code(new.unit_type),
+        jsonb_build_object('unit_id', new.id, 'in_use', v_peak, 'capacity', new.capacity));
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+create trigger tg_units__before_update
+before update of capacity, capacity_mode, booking_mode on tablehold.units
+for each row execute function tablehold.tg_units__before_update();
+
+/** Taking a unit out of service (or back), or changing a pooled unit's capacity, changes public
+ *  availability without touching allocations: emit the events on every service date from today to
+ *  the booking horizon on which the venue opens or a channel exists. */
+create function tablehold.tg_units__after_update()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_venue tablehold.venues := tablehold.venue(new.venue_id);
+  v_today date := tablehold.service_date_of(v_venue, tablehold.clock());
+  v_date date;
+begin
+  for v_date in
+    select d::date from generate_series(v_today, tablehold.service_date_of(v_venue, tablehold.clock() + v_venue.booking_horizon), interval '1 day') d
+  loop
+    if exists (select 1 from tablehold.opening_spans(v_venue, v_date))
+       or exists (select 1 from tablehold.channels c where c.venue_id = new.venue_id and c.service_date = v_date) then
+      perform tablehold.emit_unit_events(new.id, v_date, tablehold.service_window(v_venue, v_date),
+        case when new.out_of_service and not old.out_of_service then 'out_of_service'
+             when old.out_of_service and not new.out_of_service then 'back_in_service'
+             else 'capacity_changed' end, old);
+    end if;
+  end loop;
+  return null;
+end;
+$$;
+
+create trigger tg_units__after_update
+after update of out_of_service, capacity on tablehold.units
+for each row when (old.out_of_service is distinct from new.out_of_service or old.capacity is distinct from new.capacity)
+execute function tablehold.tg_units__after_update();

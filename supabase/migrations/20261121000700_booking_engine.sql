@@ -108,7 +108,8 @@ declare
 begin
   if p_client_id is not null then
     select * into v_client from tablehold.clients c where c.id = p_client_id and c.venue_id = p_venue_id;
-    if not found or (p_rank < 1 and v_client.user_id is distinct from v_uid) then
+    -- guests may name only their own linked client record
+    if not found or (p_rank < 1 and (v_uid is null or v_client.user_id is distinct from v_uid)) then
       perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'client'));
     end if;
     return v_client;
@@ -205,8 +206,7 @@ as $$
     'units', coalesce((
       select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', a.quantity) order by u.code)
       from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-      where a.booking_id = b.id and (a.active or not tablehold.status_holds_inventory(b.status))
-        and a.id in (select max(a2.id) from tablehold.allocations a2 where a2.booking_id = b.id group by a2.unit_id)
+      where a.booking_id = b.id and not a.superseded
     ), '[]'),
     'version', coalesce((select c.version from tablehold.channels c where c.venue_id = b.venue_id and c.service_date = b.service_date), 0)
   )
@@ -216,9 +216,11 @@ as $$
 $$;
 
 /** Take inventory for a booking: explicit units, or the best free tables (auto-assignment, moving
- *  on to the next candidate when a concurrent booking wins one). Sets the snapshotted totals.
- *  Raises SECTION_NOT_AVAILABLE / TABLE_NOT_AVAILABLE / NO_TABLE_AVAILABLE / INVALID_PARTY_SIZE. */
-create function tablehold.allocate(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank int, p_area_id uuid)
+ *  on to the next candidate when a concurrent booking wins one or its area's pacing refuses it).
+ *  With p_pacing, the pacing rules are checked too. Sets the snapshotted totals. Raises
+ *  SECTION_NOT_AVAILABLE / TABLE_NOT_AVAILABLE / NO_TABLE_AVAILABLE / PACING_LIMIT_REACHED / INVALID_PARTY_SIZE. */
+create function tablehold.allocate(
+  p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank int, p_area_id uuid, p_pacing boolean)
 returns void
 language plpgsql
 set search_path = ''
@@ -229,22 +231,31 @@ declare
   v_candidate record;
   v_quantity int;
   v_done boolean := false;
+  v_paced boolean := false;
 begin
   if p_unit_ids is null then
     for v_candidate in
       select * from tablehold.table_candidates(p_booking.venue_id, p_plan.occupies, p_booking.party_size, p_area_id)
     loop
       begin
-        perform tablehold.lock_units(v_candidate.unit_ids);
         insert into tablehold.allocations (booking_id, unit_id, during)
         select p_booking.id, x.id, p_plan.occupies from unnest(v_candidate.unit_ids) x(id);
+        if p_pacing then
+          perform tablehold.check_pacing(p_booking.id);
+        end if;
         v_done := true;
-      exception when sqlstate 'TH002' or exclusion_violation then
-        v_done := false;  -- a concurrent booking won this one: try the next candidate
+      exception
+        when sqlstate 'TH002' or exclusion_violation then
+          v_done := false;  -- a concurrent booking won this one: try the next candidate
+        when sqlstate 'TH008' then
+          v_done := false;  -- this area is paced out: another area may still take the party
+          v_paced := true;
       end;
       exit when v_done;
     end loop;
-    if not v_done then
+    if not v_done and v_paced then
+      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
+    elsif not v_done then
       perform tablehold.fail('NO_TABLE_AVAILABLE', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
     end if;
   else
@@ -282,13 +293,15 @@ begin
       v_quantity := 1;
     end if;
 
-    perform tablehold.lock_units(p_unit_ids);
     begin
       insert into tablehold.allocations (booking_id, unit_id, during, quantity)
       select p_booking.id, u.id, p_plan.occupies, v_quantity from unnest(v_units) u;
     exception when exclusion_violation then
       perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', p_unit_ids));
     end;
+    if p_pacing then
+      perform tablehold.check_pacing(p_booking.id);
+    end if;
   end if;
 
   update tablehold.bookings b
@@ -401,6 +414,7 @@ declare
   v_state text; v_message text; v_detail text; v_hint text;
 begin
   v_venue := tablehold.venue(p_venue_id);
+  perform tablehold.require_api_scope(p_venue_id, 'book');
   v_rank := tablehold.caller_rank(p_venue_id);
   if coalesce(p_override, false) and v_rank < 2 then
     perform tablehold.fail('FORBIDDEN', jsonb_build_object('problem', 'only managers may override'));
@@ -411,7 +425,6 @@ begin
   if p_source = 'staff' and v_rank < 1 then
     perform tablehold.fail('FORBIDDEN', jsonb_build_object('problem', 'source staff is for staff'));
   end if;
-  perform set_config('tablehold.override', coalesce(p_override, false)::text, true);
 
   v_request_hash := md5(jsonb_build_array(p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
     p_guest, p_client_id, p_source, p_special_requests, p_occasion, p_payment_ref, p_override, p_confirm)::text);
@@ -441,6 +454,7 @@ begin
     end if;
   end if;
   v_plan := tablehold.plan_time(v_venue, v_mode, p_party_size, p_date, p_slot, p_start, coalesce(p_override, false));
+  perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
 
   v_client := tablehold.resolve_client(p_venue_id, v_rank, p_client_id, p_guest);
   if v_venue.min_age is not null then
@@ -457,6 +471,7 @@ begin
     end if;
   end if;
 
+  perform set_config('tablehold.override', coalesce(p_override, false)::text, true);
   begin
     insert into tablehold.bookings (reference, venue_id, client_id, party_size, service_date, slot_id, during,
       hold_expires_at, payment_ref, special_requests, occasion, source, idempotency_key, request_hash, manage_token_hash)
@@ -476,16 +491,14 @@ begin
       if v_booking.request_hash is distinct from v_request_hash then
         perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
       end if;
+      perform set_config('tablehold.override', 'false', true);
       return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
     when check_violation then
       perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
   end;
 
   begin
-    perform tablehold.allocate(v_booking, v_plan, p_unit_ids, v_rank, p_area_id);
-    if not coalesce(p_override, false) then
-      perform tablehold.check_pacing(v_booking.id);
-    end if;
+    perform tablehold.allocate(v_booking, v_plan, p_unit_ids, v_rank, p_area_id, not coalesce(p_override, false));
   exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH008' or sqlstate 'TH016' then
     if p_seen_version is null then
       raise;
@@ -495,10 +508,13 @@ begin
   end;
 
   if p_confirm then
+    -- a direct booking passes through held inside this transaction only: it was never a guest's hold
     update tablehold.bookings b
-       set status = case when tablehold.needs_approval(b.id) and v_rank < 2 then 'pending_approval' else 'confirmed' end::tablehold.booking_status
+       set status = case when tablehold.needs_approval(b.id) and v_rank < 2 then 'pending_approval' else 'confirmed' end::tablehold.booking_status,
+           held_at = null
      where b.id = v_booking.id;
   end if;
+  perform set_config('tablehold.override', 'false', true);  -- the override belongs to this booking only
   return tablehold.booking_json(v_booking.id) || jsonb_build_object('manage_token', v_token, 'replayed', false);
 end;
 $$;

@@ -1,9 +1,36 @@
 -- The public operations on bookings. Each is SECURITY DEFINER with a pinned search_path and checks
 -- its caller itself (tablehold.caller_rank); the invariants are also enforced by the triggers.
 
-/** Load a booking for a change, locking its inventory units first (always in the same order),
- *  then the booking row, and check the caller: staff of at least p_min_rank, or (when
- *  p_guest_allowed) the guest holding the manage token, or the customer whose booking it is. */
+/** Check that the caller may see or change a booking: staff of at least p_min_rank, or (when
+ *  p_guest_allowed) the guest holding the manage token, or the customer whose booking it is.
+ *  Guests learn nothing about bookings that are not theirs (NOT_FOUND); staff too low get FORBIDDEN. */
+create function tablehold.authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank int, p_guest_allowed boolean)
+returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_rank int := tablehold.caller_rank(p_booking.venue_id);
+begin
+  if v_rank >= p_min_rank then
+    return;
+  end if;
+  if p_guest_allowed and (
+       (p_manage_token is not null and p_booking.manage_token_hash = tablehold.token_hash(p_manage_token))
+       or (tablehold.actor_id() is not null and exists (
+         select 1 from tablehold.clients c where c.id = p_booking.client_id and c.user_id = tablehold.actor_id()))) then
+    return;
+  end if;
+  if v_rank < 1 then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
+  end if;
+  perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_rank', p_min_rank));
+end;
+$$;
+
+/** Load a booking for a change, locking its channel first (tablehold.lock_channels), then the
+ *  booking row, and check the caller (tablehold.authorize_booking). */
 create function tablehold.booking_for_change(p_booking_id uuid, p_manage_token text, p_min_rank int, p_guest_allowed boolean)
 returns tablehold.bookings
 language plpgsql
@@ -11,29 +38,15 @@ set search_path = ''
 as $$
 declare
   v_booking tablehold.bookings;
-  v_rank int;
 begin
-  perform tablehold.lock_units(array(select a.unit_id from tablehold.allocations a where a.booking_id = p_booking_id));
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id for update;
+  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
   if not found then
     perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
   end if;
-  v_rank := tablehold.caller_rank(v_booking.venue_id);
-  if v_rank >= p_min_rank then
-    return v_booking;
-  end if;
-  if p_guest_allowed and (
-       (p_manage_token is not null and v_booking.manage_token_hash = tablehold.token_hash(p_manage_token))
-       or (tablehold.actor_id() is not null and exists (
-         select 1 from tablehold.clients c where c.id = v_booking.client_id and c.user_id = tablehold.actor_id()))) then
-    return v_booking;
-  end if;
-  -- guests learn nothing about bookings that are not theirs
-  if v_rank < 1 then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
-  end if;
-  perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_rank', p_min_rank));
-  return null;
+  perform tablehold.lock_channels(v_booking.venue_id, array[v_booking.service_date]);
+  select * into v_booking from tablehold.bookings b where b.id = p_booking_id for update;
+  perform tablehold.authorize_booking(v_booking, p_manage_token, p_min_rank, p_guest_allowed);
+  return v_booking;
 end;
 $$;
 
@@ -47,6 +60,7 @@ begin
   perform set_config('tablehold.audit_reason', coalesce(p_reason, ''), true);
   update tablehold.bookings b set status = p_status, status_reason = coalesce(p_reason, b.status_reason)
   where b.id = p_booking_id;
+  perform set_config('tablehold.audit_reason', '', true);  -- the reason belongs to this change only
   return tablehold.booking_json(p_booking_id);
 end;
 $$;
@@ -242,7 +256,6 @@ begin
   if nullif(trim(p_reason), '') is null then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'reason', 'problem', 'a block needs a reason'));
   end if;
-  perform tablehold.lock_units(p_unit_ids);
   select array_agg(u order by u.id) into v_units from tablehold.units u
    where u.id = any (p_unit_ids) and u.venue_id = p_venue_id;
   if coalesce(cardinality(v_units), 0) = 0 or cardinality(v_units) <> (select count(distinct x) from unnest(p_unit_ids) x) then
@@ -261,6 +274,7 @@ begin
     v_plan := tablehold.plan_time(v_venue, v_units[1].booking_mode, 1, p_date, p_slot, null, true);
   end if;
 
+  perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
   insert into tablehold.bookings (reference, venue_id, kind, status, party_size, service_date, slot_id, during, source, block_reason)
   values (tablehold.new_reference('BL', v_plan.service_date), p_venue_id, 'block', 'confirmed', 1,
           v_plan.service_date, v_plan.slot_id, v_plan.during, 'staff', trim(p_reason))
@@ -337,7 +351,7 @@ begin
   if v_party < v_venue.min_party or v_party > v_venue.max_party then
     perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
   end if;
-  select array_agg(distinct a.unit_id) into v_units from tablehold.allocations a where a.booking_id = v_booking.id and a.active;
+  select array_agg(distinct a.unit_id) into v_units from tablehold.allocations a where a.booking_id = v_booking.id and not a.superseded;
   select u.booking_mode into v_mode from tablehold.units u where u.id = (coalesce(p_unit_ids, v_units))[1];
   v_plan := tablehold.plan_time(v_venue, v_mode, v_party,
     case when v_mode = 'time' then null else coalesce(p_date, v_booking.service_date) end,
@@ -345,9 +359,12 @@ begin
     case when v_mode = 'time' then coalesce(p_start, lower(v_booking.during)) end,
     coalesce(p_override, false));
 
+  -- the old date's channel is held; take the new one too (a move between two dates takes the
+  -- later one second, so only two opposite moves between the same dates can meet: a 40P01, retried)
+  perform tablehold.lock_channels(v_venue.id, array[v_plan.service_date]);
   -- free the old inventory, then take the new: the booking never counts against itself
   perform set_config('tablehold.reason', 'modified', true);
-  update tablehold.allocations a set active = false where a.booking_id = v_booking.id and a.active;
+  update tablehold.allocations a set active = false, superseded = true where a.booking_id = v_booking.id and not a.superseded;
   update tablehold.bookings b
      set party_size = v_party, service_date = v_plan.service_date, slot_id = v_plan.slot_id, during = v_plan.during
    where b.id = v_booking.id
@@ -357,10 +374,10 @@ begin
     case when p_unit_ids is not null then p_unit_ids
          when v_mode = 'time' and v_party <> v_old_party then null
          else v_units end,
-    v_rank, null);
-  if not coalesce(p_override, false) and v_mode = 'time' then
-    perform tablehold.check_pacing(v_booking.id);
-  end if;
+    -- keeping the tables staff chose is allowed even when they are not a listed combination
+    case when p_unit_ids is null then greatest(v_rank, 1) else v_rank end,
+    null, not coalesce(p_override, false) and v_mode = 'time');
+  perform set_config('tablehold.override', 'false', true);  -- the override belongs to this change only
   return tablehold.booking_json(v_booking.id);
 end;
 $$;

@@ -14,9 +14,10 @@ as $$
     where a.unit_id = p_unit.id and a.active and a.during && p_key
       and (a.expires_at is null or a.expires_at > tablehold.clock())
   ), counted as (
-    select greatest(p_unit.capacity - case when p_unit.capacity_mode = 'pooled'
-             then tablehold.used_at_peak(p_unit.id, p_key)
-             else least((select count(*) from live), 1)::int end, 0) as remaining
+    select case when p_unit.out_of_service then 0
+                else greatest(p_unit.capacity - case when p_unit.capacity_mode = 'pooled'
+                  then tablehold.used_at_peak(p_unit.id, p_key)
+                  else least((select count(*) from live), 1)::int end, 0) end as remaining
   )
   select jsonb_build_object(
     'starts_at', lower(p_key), 'ends_at', upper(p_key), 'remaining', c.remaining,
@@ -71,7 +72,7 @@ begin
     'slots', coalesce((
       select jsonb_agg(jsonb_build_object('code', s.code, 'name', s.name,
         'starts_at', lower(tablehold.slot_window(v_venue, s, p_date)), 'ends_at', upper(tablehold.slot_window(v_venue, s, p_date)))
-        order by s.starts)
+        order by lower(tablehold.slot_window(v_venue, s, p_date)))
       from tablehold.slots s
       where s.venue_id = v_venue.id and extract(isodow from p_date)::smallint = any (s.weekdays)
         and (p_slot is null or s.code = p_slot)), '[]'),
@@ -104,7 +105,12 @@ begin
               order by lower(a.during))
             from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
             where a.unit_id = un.id and a.active and a.service_date = p_date
-              and (a.expires_at is null or a.expires_at > tablehold.clock())), '[]') end,
+              and (a.expires_at is null or a.expires_at > tablehold.clock())), '[]')
+            -- out of service: busy for the whole service day
+            || case when un.out_of_service then jsonb_build_array(jsonb_build_object(
+                 'starts_at', lower(tablehold.service_window(v_venue, p_date)), 'ends_at', upper(tablehold.service_window(v_venue, p_date)))
+                 || case when v_staff then jsonb_build_object('status', 'out_of_service') else '{}' end)
+               else '[]' end end,
           'free_at_start', case when un.booking_mode = 'time' and p_start is not null then
             not un.out_of_service and not exists (
               select 1 from tablehold.allocations a
@@ -155,7 +161,7 @@ end;
 $$;
 
 /** Live status of every table and booth at an instant (default now), for the floor view:
- *  out_of_service, occupied (guests seated), reserved (only while the instant lies inside an
+ *  out_of_service, occupied (guests seated, from when they were seated until completed), reserved (only while the instant lies inside an
  *  active allocation window; never because of a later booking that day), or available. */
 create function tablehold.table_status_at(p_venue_id uuid, p_at timestamptz)
 returns table (unit_id uuid, code text, name text, area text, status text, booking_id uuid, reference text, party_size int, starts_at timestamptz, ends_at timestamptz)
@@ -176,7 +182,7 @@ as $$
     from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
     where a.unit_id = u.id and a.active
       and (a.expires_at is null or a.expires_at > p_at)
-      and (a.during @> p_at or (b.status = 'seated' and lower(a.during) <= p_at))
+      and (a.during @> p_at or (b.status = 'seated' and b.seated_at <= p_at))
     order by b.status = 'seated' desc, lower(a.during)
     limit 1
   ) cur on true

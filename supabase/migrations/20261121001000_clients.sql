@@ -66,7 +66,8 @@ begin
          and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id())) then
     perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'client'));
   end if;
-  if tablehold.caller_rank(v_client.venue_id) < p_min_rank and not (p_self_allowed and v_client.user_id = tablehold.actor_id()) then
+  if tablehold.caller_rank(v_client.venue_id) < p_min_rank
+     and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id()) then
     perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_rank', p_min_rank));
   end if;
   return v_client;
@@ -183,6 +184,7 @@ begin
      set before = l.before - v_personal, after = l.after - v_personal
    where (l.entity = 'clients' and l.entity_id = v_client.id::text)
       or (l.entity = 'bookings' and (l.before ->> 'client_id' = v_client.id::text or l.after ->> 'client_id' = v_client.id::text));
+  perform set_config('tablehold.audit_reason', '', true);
   return tablehold.client_json(v_client);
 end;
 $$;

@@ -2,7 +2,7 @@
 
 /** Mark every hold whose time is up as expired, freeing its inventory and emitting hold_expired
  *  events. Correctness never waits for this: an expired hold already counts as free everywhere.
- *  Units are locked before each booking, in the engine's order. Service role and database only. */
+ *  Channels are locked in the engine's order. Service role and database only. */
 create function public.sweep_expired_holds(p_limit int default 10000)
 returns int
 language plpgsql
@@ -10,19 +10,20 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_booking_id uuid;
+  v_hold record;
   v_swept int := 0;
 begin
   perform tablehold.require_rank(null, 4);
-  for v_booking_id in
-    select b.id from tablehold.bookings b
+  -- channel by channel, in the engine's lock order (venue, date)
+  for v_hold in
+    select b.id, b.venue_id, b.service_date from tablehold.bookings b
     where b.status = 'held' and b.hold_expires_at <= tablehold.clock()
-    order by b.hold_expires_at
+    order by b.venue_id, b.service_date, b.id
     limit greatest(coalesce(p_limit, 10000), 1)
   loop
-    perform tablehold.lock_units(array(select a.unit_id from tablehold.allocations a where a.booking_id = v_booking_id));
+    perform tablehold.lock_channels(v_hold.venue_id, array[v_hold.service_date]);
     update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
-     where b.id = v_booking_id and b.status = 'held' and b.hold_expires_at <= tablehold.clock();
+     where b.id = v_hold.id and b.status = 'held' and b.hold_expires_at <= tablehold.clock();
     v_swept := v_swept + 1;
   end loop;
   return v_swept;
@@ -57,7 +58,8 @@ create view tablehold.venue_daily_metrics
 with (security_invoker = true)
 as
 with made as (
-  select b.venue_id, (b.created_at at time zone v.timezone)::date as day,
+  -- the day a booking happened, on the engine clock, in the venue's zone
+  select b.venue_id, (coalesce(b.held_at, b.submitted_at, b.created_at) at time zone v.timezone)::date as day,
     count(*) filter (where b.submitted_at is not null) as bookings_made,
     count(*) filter (where b.held_at is not null) as holds_created,
     count(*) filter (where b.held_at is not null and b.submitted_at is not null) as holds_confirmed,
@@ -65,12 +67,14 @@ with made as (
   from tablehold.bookings b join tablehold.venues v on v.id = b.venue_id
   where b.kind = 'booking'
   group by 1, 2
+), by_code as (
+  select r.venue_id, r.day, r.code, sum(r.count) as count, sum(r.count) filter (where r.stale) as stale
+  from tablehold.refusals r
+  group by 1, 2, 3
 ), refused as (
-  select r.venue_id, r.day, sum(r.count) as refused,
-    sum(r.count) filter (where r.stale) as stale_refused,
-    jsonb_object_agg(r.code, r.count) as by_code
-  from (select r.venue_id, r.day, r.code, bool_or(r.stale) as stale, sum(r.count) as count
-          from tablehold.refusals r group by r.venue_id, r.day, r.code, r.stale) r
+  select c.venue_id, c.day, sum(c.count) as refused, coalesce(sum(c.stale), 0) as stale_refused,
+    jsonb_object_agg(c.code, c.count) as by_code
+  from by_code c
   group by 1, 2
 )
 select coalesce(m.venue_id, f.venue_id) as venue_id, coalesce(m.day, f.day) as day,
@@ -83,7 +87,7 @@ select coalesce(m.venue_id, f.venue_id) as venue_id, coalesce(m.day, f.day) as d
   coalesce(f.stale_refused, 0) as stale_view_refusals,
   coalesce(f.by_code, '{}') as refusals_by_code
 from made m full join refused f on f.venue_id = m.venue_id and f.day = m.day;
-comment on view tablehold.venue_daily_metrics is 'Per venue and day: bookings made, holds created / confirmed / expired and the conversion rate, refused attempts by error code (conflicts prevented) and those refused because the caller''s view was stale.';
+comment on view tablehold.venue_daily_metrics is 'Per venue and day: bookings made, guest holds created / confirmed / expired and the conversion rate (a direct booking is not a hold), refused attempts by error code (conflicts prevented) and those refused because the caller''s view was stale.';
 
 /** A venue's operational metrics for a date range (manager and up). */
 create function public.venue_metrics(p_venue_id uuid, p_from date, p_to date)

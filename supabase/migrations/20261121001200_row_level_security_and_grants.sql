@@ -9,7 +9,7 @@ begin
   foreach v_table in array array[
     'operators', 'venues', 'opening_hours', 'opening_exceptions', 'turn_times', 'areas', 'slots', 'units',
     'combinations', 'combination_units', 'pacing_rules', 'staff_members', 'clients', 'bookings',
-    'allocations', 'channels', 'audit_log', 'refusals', 'error_codes'] loop
+    'allocations', 'channels', 'audit_log', 'refusals', 'error_codes', 'api_keys'] loop
     execute format('alter table tablehold.%I enable row level security', v_table);
   end loop;
 end;
@@ -61,6 +61,9 @@ create policy "managers can read their venue's audit trail" on tablehold.audit_l
   using (tablehold.caller_rank(venue_id) >= 2);
 create policy "managers can read their venue's refusals" on tablehold.refusals for select to authenticated
   using (tablehold.caller_rank(venue_id) >= 2);
+grant select on tablehold.api_keys to authenticated;
+create policy "managers can read their venue's api keys" on tablehold.api_keys for select to authenticated
+  using (tablehold.caller_rank(venue_id) >= 2);
 
 -- the public feed: anyone, anon included, may read availability events (they hold no personal data)
 revoke all on public.availability_events from anon, authenticated;
@@ -81,6 +84,9 @@ $$;
 -- functions: nothing is callable unless granted here
 revoke execute on all functions in schema tablehold from public, anon, authenticated;
 grant execute on function tablehold.caller_rank(uuid) to authenticated;
+-- the service role writes tables directly too (trusted server code): the invariant triggers then
+-- run with its rights and need the engine's internals
+grant execute on all functions in schema tablehold to service_role;
 revoke execute on function
   public.hold, public.book, public.confirm, public.cancel, public.approve, public.reject, public.seat,
   public.complete, public.no_show, public.block, public.unblock, public.modify, public.suggest_tables,

@@ -1,0 +1,261 @@
+// A function is a list of routes. createFunction turns it into a plain
+// `handler(req: Request): Promise<Response>` that parses, authenticates, runs one SERIALIZABLE
+// transaction as the caller, maps the outcome, and logs one JSON line. index.ts only serves it.
+import { z } from 'zod';
+import { type Caller, identify } from './auth.ts';
+import { actAs, actAsServer, db, serializable, type Sql, type Tx } from './db.ts';
+import { ApiError, fromDatabase, validationFailed } from './errors.ts';
+import { refusalCodes } from './error-codes.ts';
+import { API_VERSION, corsHeaders, errorBody, json, requestId, sha256 } from './http.ts';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+// deno-lint-ignore no-explicit-any
+type AnyObject = z.ZodObject<any>;
+
+export interface RouteContext<P = any, Q = any, B = any> {
+  tx: Tx;
+  caller: Caller;
+  params: P;
+  query: Q;
+  body: B;
+  /** The Idempotency-Key, scoped to the caller, for the engine's own duplicate check. */
+  idempotencyKey?: string;
+}
+
+export interface RouteResult {
+  status?: number;
+  data: unknown;
+  /** An ETag for the response (availability: the channel version). */
+  etag?: string;
+  /** Send data as the whole body, without the envelope (the OpenAPI document). */
+  raw?: boolean;
+}
+
+export interface Route<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends AnyObject = AnyObject> {
+  method: Method;
+  /** Below /<function>/v1, e.g. '/' or '/:id/confirm'. */
+  path: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Accepts an Idempotency-Key header and replays the first response for it. */
+  idempotent?: boolean;
+  /** Which venue a refusal counts against, for the metrics (run after the rollback, as the server). */
+  venueOf?: (ctx: Omit<RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, 'tx'>, sql: Sql) => Promise<string | undefined> | string | undefined;
+  handle: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<RouteResult>;
+}
+
+/** Build a route with its types inferred from its schemas. */
+export const route = <P extends AnyObject, Q extends AnyObject, B extends AnyObject>(r: Route<P, Q, B>) =>
+  r as unknown as Route;
+
+export interface EdgeFunction {
+  name: string;
+  routes: Route[];
+  handler: (req: Request) => Promise<Response>;
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
+
+interface Matched {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** A path segment decoded, or as sent when its escapes are broken (validation then refuses it). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The route for a method and path; else the methods the path takes (for a 405), or undefined. */
+function match(routes: Route[], method: string, path: string): Matched | Method[] | undefined {
+  const allowed: Method[] = [];
+  for (const r of routes) {
+    const want = r.path.split('/').filter(Boolean);
+    const got = path.split('/').filter(Boolean);
+    if (want.length !== got.length) continue;
+    const params: Record<string, string> = {};
+    if (!want.every((seg, i) => seg.startsWith(':') ? (params[seg.slice(1)] = decodeSegment(got[i]), true) : seg === got[i])) {
+      continue;
+    }
+    if (r.method === method) return { route: r, params };
+    allowed.push(r.method);
+  }
+  return allowed.length ? allowed : undefined;
+}
+
+/** zod issues as the API's per-field details. */
+export function issues(error: z.ZodError, where: string) {
+  return error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    problem: i.message,
+    ...(i.code === 'unrecognized_keys' ? { keys: (i as { keys: string[] }).keys } : {}),
+  }));
+}
+
+function parse<T extends AnyObject>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+  if (!schema) {
+    if (value && typeof value === 'object' && Object.keys(value).length) {
+      throw validationFailed([{ path: where, problem: `no ${where} is accepted here` }]);
+    }
+    return {} as z.infer<T>;
+  }
+  const result = schema.strict().safeParse(value);
+  if (!result.success) throw validationFailed(issues(result.error, where));
+  return result.data as z.infer<T>;
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  if (bytes.length === 0) return {};
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  }
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw validationFailed([{ path: 'body', problem: 'the body is not valid JSON' }], 'The body is not valid JSON.');
+  }
+}
+
+/** Split /functions/v1/<name>/<version>/<rest> (the prefix is absent on some runtimes). */
+function locate(url: URL, name: string): { version?: string; rest: string } | undefined {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const start = segments[0] === 'functions' && segments[1] === 'v1' ? 2 : 0;
+  if (segments[start] !== name) return undefined;
+  return { version: segments[start + 1], rest: '/' + segments.slice(start + 2).join('/') };
+}
+
+interface Outcome {
+  response: Response;
+  retries: number;
+  errorCode?: string;
+}
+
+/** What the log line reports, filled in as the request goes. */
+interface Trace {
+  route?: string;
+  retries?: number;
+}
+
+export function createFunction(name: string, routes: Route[], sql: () => Sql = db): EdgeFunction {
+  async function run(req: Request, trace: Trace): Promise<Outcome> {
+    if (req.method === 'OPTIONS') return { response: new Response(null, { status: 204, headers: corsHeaders }), retries: 0 };
+    const url = new URL(req.url);
+    const where = locate(url, name);
+    if (!where) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'There is no such route.');
+    if (where.version !== API_VERSION) {
+      throw new ApiError(404, 'UNSUPPORTED_API_VERSION', `Use /${name}/${API_VERSION}/… (this server speaks API ${API_VERSION}).`, {
+        supported: [API_VERSION],
+      });
+    }
+    const matched = match(routes, req.method, where.rest);
+    if (!matched) throw new ApiError(404, 'ROUTE_NOT_FOUND', 'There is no such route.');
+    if (Array.isArray(matched)) {
+      throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here.`, { allow: matched });
+    }
+    const { route: r } = matched;
+    const label = trace.route = `${r.method} ${r.path}`;
+
+    const params = parse(r.params, matched.params, 'params');
+    const query = parse(r.query, Object.fromEntries(url.searchParams), 'query');
+    const body = r.method === 'GET' || r.method === 'DELETE' ? parse(undefined, {}, 'body') : parse(r.body, await readBody(req), 'body');
+    const rawKey = req.headers.get('idempotency-key');
+    if (rawKey !== null && (!r.idempotent || !IDEMPOTENCY_KEY.test(rawKey))) {
+      throw validationFailed([{ path: 'headers.idempotency-key', problem: r.idempotent ? 'use 8 to 200 characters of A-Z a-z 0-9 . _ : -' : 'not accepted on this route' }]);
+    }
+    const caller = await identify(req, sql());
+    const scope = `${name}:${label}:${caller.label}`;
+    const requestHash = rawKey ? await sha256(`${req.method} ${where.rest}\n${JSON.stringify(body)}`) : '';
+
+    // the engine's own duplicate check gets a caller-scoped digest of the key (bounded length)
+    const ctx = { caller, params, query, body, idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined };
+    try {
+      const { value, retries } = await serializable(async (tx) => {
+        if (rawKey) {
+          const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
+          if (seen) {
+            if (seen.request_hash !== requestHash) {
+              throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'This request key was already used for a different request.');
+            }
+            return { status: seen.status as number, body: seen.response, replayed: true };
+          }
+        }
+        await actAs(tx, caller);
+        const result = await r.handle({ ...ctx, tx });
+        const status = result.status ?? 200;
+        const envelope = result.raw ? result.data : { data: result.data };
+        if (rawKey) {
+          await actAsServer(tx);
+          await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)})`;
+        }
+        return { status, body: envelope, etag: result.etag, replayed: false };
+      }, sql());
+      const headers: Record<string, string> = { 'x-retries': String(retries) };
+      if (value.replayed) headers['idempotent-replayed'] = 'true';
+      if ('etag' in value && value.etag) {
+        headers.etag = value.etag;
+        if (req.headers.get('if-none-match') === value.etag) return { response: json(304, null, headers), retries };
+      }
+      return { response: json(value.status, value.body, headers), retries };
+    } catch (e) {
+      trace.retries = (e as { retries?: number }).retries ?? 0;
+      const mapped = e instanceof ApiError ? e : fromDatabase(e);
+      if (mapped && refusalCodes.has(mapped.code) && r.venueOf) {
+        await recordRefusal(sql(), await r.venueOf(ctx, sql()), mapped);
+      }
+      throw mapped ?? e;
+    }
+  }
+
+  async function handler(req: Request): Promise<Response> {
+    const started = performance.now();
+    const id = requestId(req);
+    const trace: Trace = {};
+    let outcome: Outcome;
+    try {
+      outcome = await run(req, trace);
+    } catch (e) {
+      const error = e instanceof ApiError ? e : fromDatabase(e);
+      if (!error) console.error(JSON.stringify({ level: 'error', function: name, request_id: id, error: String((e as Error)?.stack ?? e) }));
+      const shown = error ?? new ApiError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.');
+      const headers: Record<string, string> = { 'x-retries': String(trace.retries ?? 0) };
+      if (shown.status === 405) headers.allow = ((shown.details as { allow?: string[] }).allow ?? []).join(', ');
+      outcome = { response: json(shown.status, errorBody(shown), headers), retries: trace.retries ?? 0, errorCode: shown.code };
+    }
+    outcome.response.headers.set('x-request-id', id);
+    console.log(JSON.stringify({
+      level: 'info', function: name, route: trace.route ?? null, method: req.method,
+      status: outcome.response.status, duration_ms: Math.round(performance.now() - started),
+      retries: outcome.retries, error_code: outcome.errorCode ?? null, request_id: id,
+    }));
+    return outcome.response;
+  }
+
+  return { name, routes, handler };
+}
+
+/** Count a refused attempt after its transaction rolled back (tablehold.record_refusal), as the
+ *  trusted connection. Never fails the request. */
+async function recordRefusal(sql: Sql, venueId: string | undefined, error: ApiError): Promise<void> {
+  if (!venueId) return;
+  const stale = (error.details as Record<string, unknown>)?.stale === true;
+  try {
+    await sql`select public.record_refusal(${venueId}, ${error.code}, ${stale})`;
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'warn', message: 'could not record a refusal', error: String(e) }));
+  }
+}
+

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm run generate: refresh the committed generated files from the local database and the routes:
+#   functions/_shared/database.types.ts  (supabase gen types)
+#   docs/openapi.json                    (from the routes' zod schemas)
+# npm test fails while either is stale.
+set -euo pipefail
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+bash "$ROOT/scripts/db.sh" up
+db_gen_types >"$ROOT/functions/_shared/database.types.ts"
+(cd "$ROOT" && deno_cli run --quiet scripts/openapi.ts) >"$ROOT/docs/openapi.json"
+log "wrote functions/_shared/database.types.ts and docs/openapi.json"

@@ -1,0 +1,24 @@
+-- public.approve: the-vault's manager approves a guest's request for the mezzanine.
+begin;
+select plan(4);
+select tests.freeze_time('2026-11-25 12:00Z');
+select tests.authenticate_as_anon();
+select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 15, p_date => '2026-11-28',
+  p_slot => 'late', p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+  p_guest => '{"name": "Max", "email": "max@example.com", "date_of_birth": "1988-02-29"}') as request \gset
+select is(:'request'::jsonb ->> 'status', 'pending_approval', 'a guest''s mezzanine booking waits for approval');
+select :'request'::jsonb ->> 'id' as booking_id \gset
+
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
+select tests.freeze_time('2026-11-25 15:00Z');
+select public.approve(:'booking_id') as approved \gset
+select is(:'approved'::jsonb ->> 'status', 'confirmed', 'the manager''s approval confirms the request');
+select is(:'approved'::jsonb #>> '{units,0,code}', 'mezzanine', 'on the mezzanine');
+
+select tests.clear_authentication();
+select results_eq($$ select confirmed_at, status_reason from tablehold.bookings where status = 'confirmed' $$,
+  $$ values ('2026-11-25 15:00Z'::timestamptz, 'approved') $$, 'confirmed at the time of approval, reason approved');
+
+select * from finish();
+rollback;

@@ -1,0 +1,26 @@
+-- An assistant books through the HTTP API with nora-kitchen's API key: the Edge Function runs the
+-- request as role authenticated with the key's id in the claims and no user. Every row the booking
+-- writes is audited with that key id and no user, so staff can tell the assistant's bookings apart.
+begin;
+select plan(3);
+select tests.freeze_time('2026-11-25 12:00Z');
+select public.api_key_create('00000000-0000-4000-b000-000000000003', 'concierge', array['book']) ->> 'id' as key_id \gset
+select max(id) as before_booking from tablehold.audit_log \gset
+
+select set_config('role', 'authenticated', true), set_config('request.jwt.claims', jsonb_build_object('role', 'authenticated', 'api_key_id', :'key_id')::text, true);
+select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_source => 'assistant', p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'id' as keyed \gset
+select tests.clear_authentication();
+select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 20:00 America/New_York') ->> 'id' as direct \gset
+
+select is(
+  (select array_agg(distinct entity || ' ' || actor_role || ' ' || coalesce(actor_user_id::text, 'no user') || ' ' || api_key_id)
+     from tablehold.audit_log where id > :before_booking and (entity_id = :'keyed' or after ->> 'booking_id' = :'keyed' or entity = 'clients')),
+  array['allocations authenticated no user ' || :'key_id', 'bookings authenticated no user ' || :'key_id', 'clients authenticated no user ' || :'key_id'],
+  'the client, booking and allocation rows carry the key id and no user');
+select is((select count(*) from tablehold.audit_log where id > :before_booking and entity_id = :'keyed'), 3::bigint,
+  'the booking''s three writes are all there');
+select is((select count(*) from tablehold.audit_log where entity_id = :'direct' and api_key_id is null and actor_role = 'postgres'), 3::bigint,
+  'a booking made without a key carries none');
+
+select * from finish();
+rollback;
