@@ -76,8 +76,10 @@ begin
       'service_date', v_plan.service_date, 'starts_at', lower(v_plan.during)));
   end if;
 
-  -- booking window: never the past; notice and horizon unless overridden
-  if upper(v_plan.during) <= v_now or (p_mode = 'time' and lower(v_plan.during) < v_now) then
+  -- booking window: never the past (a table's start, a slot's end, a date's closing time);
+  -- notice and horizon unless overridden
+  if upper(v_plan.during) <= v_now or (p_mode = 'time' and lower(v_plan.during) < v_now)
+     or (p_mode = 'date' and (select max(upper(s)) from tablehold.opening_spans(p_venue, v_plan.service_date) s) <= v_now) then
     perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
   end if;
   if not p_override then

@@ -328,15 +328,23 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_booking tablehold.bookings := tablehold.booking_for_change(p_booking_id, p_manage_token, 1, true);
+  v_booking tablehold.bookings;
+  v_locked tablehold.bookings;
   v_venue tablehold.venues;
   v_rank int;
   v_units uuid[];
   v_mode tablehold.booking_mode;
   v_plan tablehold.booking_plan;
   v_party int;
-  v_old_party int := v_booking.party_size;
+  v_old_party int;
 begin
+  -- plan on a first read, then lock the old and new dates' channels together, in date order
+  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
+  if not found then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
+  end if;
+  perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
+  v_old_party := v_booking.party_size;
   select * into v_venue from tablehold.venues v where v.id = v_booking.venue_id;
   v_rank := tablehold.caller_rank(v_venue.id);
   if (p_unit_ids is not null and v_rank < 1) or (coalesce(p_override, false) and v_rank < 2) then
@@ -359,9 +367,13 @@ begin
     case when v_mode = 'time' then coalesce(p_start, lower(v_booking.during)) end,
     coalesce(p_override, false));
 
-  -- the old date's channel is held; take the new one too (a move between two dates takes the
-  -- later one second, so only two opposite moves between the same dates can meet: a 40P01, retried)
-  perform tablehold.lock_channels(v_venue.id, array[v_plan.service_date]);
+  perform tablehold.lock_channels(v_venue.id, array[v_booking.service_date, v_plan.service_date]);
+  select * into v_locked from tablehold.bookings b where b.id = p_booking_id for update;
+  if (v_locked.status, v_locked.service_date, v_locked.during, v_locked.party_size)
+     is distinct from (v_booking.status, v_booking.service_date, v_booking.during, v_booking.party_size) then
+    -- it changed between the first read and the locks: run the whole transaction again
+    raise exception using errcode = 'serialization_failure', message = 'the booking changed concurrently; retry';
+  end if;
   -- free the old inventory, then take the new: the booking never counts against itself
   perform set_config('tablehold.reason', 'modified', true);
   update tablehold.allocations a set active = false, superseded = true where a.booking_id = v_booking.id and not a.superseded;
@@ -392,17 +404,17 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_venue tablehold.venues;
-  v_occupies tstzrange;
+  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+  v_plan tablehold.booking_plan;
 begin
-  v_venue := tablehold.venue(p_venue_id);
-  if p_party_size is null or p_party_size < 1 then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
+  if p_party_size is null or p_party_size < v_venue.min_party or p_party_size > v_venue.max_party then
+    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
   end if;
-  v_occupies := tstzrange(p_start, p_start + tablehold.turn_time(v_venue, p_party_size) + v_venue.buffer);
+  -- only starts that could be booked: open, on the grid, not past, inside the booking window
+  v_plan := tablehold.plan_time(v_venue, 'time', p_party_size, null, null, p_start, false);
   return coalesce((
     select jsonb_agg(to_jsonb(c)) from (
-      select * from tablehold.table_candidates(p_venue_id, v_occupies, p_party_size, p_area_id)
+      select * from tablehold.table_candidates(p_venue_id, v_plan.occupies, p_party_size, p_area_id)
       limit greatest(least(coalesce(p_limit, 5), 50), 1)) c
   ), '[]');
 end;

@@ -40,6 +40,9 @@ async function anHourLater(tx: Tx) {
   await tx`select set_config('tablehold.frozen_now', (now() + interval '1 hour')::text, true)`;
 }
 
+/** One call at READ COMMITTED with no re-run, as a supabase-js .rpc() call makes it. */
+const once = <T>(session: Sql, fn: (tx: Tx) => Promise<T>) => inTx(session, 'read committed', fn, { maxRetries: 0 });
+
 /** The codes of the units a booking holds now. */
 const tableOf = async (bookingId: string) =>
   (await db`
@@ -57,11 +60,11 @@ describe('operations at READ COMMITTED never deadlock', () => {
     // step 1: Y holds booking B's row
     const studio = lockBookingRow(y.db, b.id);
     await studio.locked;
-    // step 2: session 2 moves B to t1: it locks B's table t2, then waits for Y
-    const moveB = inTx(s2.db, 'read committed', (tx) => rpc(tx, 'modify', { booking_id: b.id, unit_ids: [venue.units.t1] }), { maxRetries: 0 });
+    // step 2: session 2 moves B to t1 and waits for Y
+    const moveB = once(s2.db, (tx) => rpc(tx, 'modify', { booking_id: b.id, unit_ids: [venue.units.t1] }));
     await blockedBy(db, s2.pid, y.pid);
     // step 3: session 1 moves A to t2 and waits for session 2
-    const moveA = inTx(s1.db, 'read committed', (tx) => rpc(tx, 'modify', { booking_id: a.id, unit_ids: [venue.units.t2] }), { maxRetries: 0 });
+    const moveA = once(s1.db, (tx) => rpc(tx, 'modify', { booking_id: a.id, unit_ids: [venue.units.t2] }));
     await blockedBy(db, s1.pid, s2.pid);
     // step 4: Y commits; in any serial order both target tables are still taken
     await studio.release();
@@ -81,17 +84,17 @@ describe('operations at READ COMMITTED never deadlock', () => {
     // step 1: Y holds the row of the expired hold on t2
     const studio = lockBookingRow(y.db, h2.id);
     await studio.locked;
-    // step 2: session 2 books t2: it locks t2, then waits for Y to expire the stale hold
-    const booking = inTx(s2.db, 'read committed', async (tx) => {
+    // step 2: session 2 books t2 and waits for Y, as it must expire the stale hold first
+    const booking = once(s2.db, async (tx) => {
       await anHourLater(tx);
       return rpc(tx, 'book', { venue_id: venue.id, party_size: 2, start: venue.at('19:00'), unit_ids: [venue.units.t2] });
-    }, { maxRetries: 0 });
+    });
     await blockedBy(db, s2.pid, y.pid);
-    // step 3: session 1 sweeps: it expires the hold on t1, then waits for t2 (session 2)
-    const sweep = inTx(s1.db, 'read committed', async (tx) => {
+    // step 3: session 1 sweeps (the hold on t1 first) and waits for session 2
+    const sweep = once(s1.db, async (tx) => {
       await anHourLater(tx);
       return rpc(tx, 'sweep_expired_holds');
-    }, { maxRetries: 0 });
+    });
     await blockedBy(db, s1.pid, s2.pid);
     // step 4: Y commits; the booking gets t2, the sweeper finishes
     await studio.release();
@@ -100,5 +103,34 @@ describe('operations at READ COMMITTED never deadlock', () => {
     const statuses = await db`select id, status from tablehold.bookings where id in ${db([h1.id, h2.id])} order by held_at`;
     expect(statuses.map((r) => r.status)).toEqual(['expired', 'expired']);
     expect(await tableOf((await booking).value!.id)).toEqual(['t2']);
+  });
+
+  it('a booking moved to the day before while the sweeper expires holds on both days: both finish', async () => {
+    const venue = await twoTables();
+    const moved = await rpc(db, 'book', { venue_id: venue.id, party_size: 2, start: venue.at('19:00', 1), unit_ids: [venue.units.t1] });
+    const hold = (day: number) => rpc(db, 'hold', { venue_id: venue.id, party_size: 2, start: venue.at('19:00', day), unit_ids: [venue.units.t2] });
+    const firstDay = await hold(0); // the sweeper goes date by date: this one first
+    const secondDay = await hold(1);
+    const { y, s1, s2 } = await sessions();
+
+    // step 1: Y holds the row of the expired hold on the first day
+    const studio = lockBookingRow(y.db, firstDay.id);
+    await studio.locked;
+    // step 2: session 2 sweeps: it takes the first day and waits for Y
+    const sweep = once(s2.db, async (tx) => {
+      await anHourLater(tx);
+      return rpc(tx, 'sweep_expired_holds');
+    });
+    await blockedBy(db, s2.pid, y.pid);
+    // step 3: session 1 moves the second day's booking to the first day and waits for session 2
+    const move = once(s1.db, (tx) => rpc(tx, 'modify', { booking_id: moved.id, start: venue.at('19:00') }));
+    await blockedBy(db, s1.pid, s2.pid);
+    // step 4: Y commits; the sweeper goes on to the second day, the booking moves
+    await studio.release();
+
+    expect({ move: outcomeLabel(await move), sweep: outcomeLabel(await sweep) }).toEqual({ move: 'won', sweep: 'won' });
+    expect((await move).value).toMatchObject({ service_date: venue.date, units: [{ code: 't1' }] });
+    const statuses = await db`select status from tablehold.bookings where id in ${db([firstDay.id, secondDay.id])}`;
+    expect(statuses.map((r) => r.status)).toEqual(['expired', 'expired']);
   });
 });
