@@ -168,6 +168,12 @@ functions_start() {
   local env_file="$DB_DIR-functions.env" logf="$DB_DIR-functions.log" i
   node "$ROOT/scripts/local-keys.mjs" env "$(db_url postgres)" >"$env_file"
   echo "TABLEHOLD_FUNCTIONS_PORT=$FUNCTIONS_PORT" >>"$env_file"
+  # the SDK's browser bundle for the demo page
+  if [[ -f "$ROOT/sdk/src/index.ts" ]]; then
+    (cd "$ROOT" && deno_cli bundle --quiet --platform=browser sdk/src/index.ts -o "$DB_DIR-demo-sdk.js") \
+      || die "could not bundle the SDK for the demo page"
+    echo "TABLEHOLD_DEMO_SDK=$DB_DIR-demo-sdk.js" >>"$env_file"
+  fi
   log "starting Edge Functions on $(functions_url)/functions/v1/ (log: $logf)"
   # its own session (setsid), so functions_stop can end the whole process group
   (cd "$ROOT" && DENO_NO_PACKAGE_JSON=1 exec setsid "$ROOT/node_modules/.bin/deno" run --quiet --allow-net --allow-env \

@@ -7,6 +7,7 @@ import { actAs, actAsServer, db, serializable, type Sql, type Tx } from './db.ts
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, requestId, sha256 } from './http.ts';
+import { queued } from './queue.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -16,6 +17,8 @@ type AnyObject = z.ZodObject<any>;
 export interface RouteContext<P = any, Q = any, B = any> {
   tx: Tx;
   caller: Caller;
+  /** The request headers (Accept, Last-Event-ID, …). */
+  headers: Headers;
   params: P;
   query: Q;
   body: B;
@@ -30,6 +33,8 @@ export interface RouteResult {
   etag?: string;
   /** Send data as the whole body, without the envelope (the OpenAPI document). */
   raw?: boolean;
+  /** A streaming response (Server-Sent Events), made after the transaction committed. */
+  stream?: () => Response;
 }
 
 export interface Route<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends AnyObject = AnyObject> {
@@ -181,9 +186,14 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     const requestHash = rawKey ? await sha256(`${req.method} ${where.rest}\n${JSON.stringify(body)}`) : '';
 
     // the engine's own duplicate check gets a caller-scoped digest of the key (bounded length)
-    const ctx = { caller, params, query, body, idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined };
+    const ctx = {
+      caller, params, query, body, headers: req.headers,
+      idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined,
+    };
     try {
-      const { value, retries } = await serializable(async (tx) => {
+      // writes for one venue queue in this isolate (see queue.ts); reads never wait
+      const queueKey = r.method !== 'GET' && r.venueOf ? `venue:${await r.venueOf(ctx, sql())}` : undefined;
+      const { value, retries } = await queued(queueKey, () => serializable(async (tx) => {
         if (rawKey) {
           const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
           if (seen) {
@@ -201,8 +211,9 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
           await actAsServer(tx);
           await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)})`;
         }
-        return { status, body: envelope, etag: result.etag, replayed: false };
-      }, sql());
+        return { status, body: envelope, etag: result.etag, stream: result.stream, replayed: false };
+      }, sql()));
+      if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
       if ('etag' in value && value.etag) {

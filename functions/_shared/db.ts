@@ -72,7 +72,8 @@ export async function actAs(tx: Tx, caller: Caller): Promise<void> {
   await tx`select set_config('role', ${caller.role}, true), set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true)`;
 }
 
-/** Back to the connecting role (for the bookkeeping the caller may not do itself). */
+/** Back to the connecting role (for the bookkeeping the caller may not do itself). The claims
+ *  stay: triggers deferred to commit still record who made the change. */
 export async function actAsServer(tx: Tx): Promise<void> {
-  await tx`select set_config('role', 'none', true), set_config('request.jwt.claims', '', true)`;
+  await tx`select set_config('role', 'none', true)`;
 }

@@ -3,6 +3,7 @@
 // GET /availability/v1/suggest    the best tables for a party at a start time
 import { z } from 'zod';
 import { createFunction, route } from '../_shared/app.ts';
+import { availabilityFeed, lastEventId, sseResponse, wantsStream } from '../_shared/live.ts';
 import { rpc } from '../_shared/rpc.ts';
 import { date, id, instant, queryInt, slotCode } from '../_shared/schemas.ts';
 
@@ -26,15 +27,26 @@ export const availability = createFunction('availability', [
     path: '/',
     summary: 'Availability snapshot',
     description: 'Every unit of a venue on a service date with its state and remaining count, and the channel `version`. '
-      + 'The ETag is the version: send it back in If-None-Match for a 304 while nothing changed. Staff see full states.',
+      + 'The ETag is the version: send it back in If-None-Match for a 304 while nothing changed. Staff see full states. '
+      + 'With `Accept: text/event-stream` it is a Server-Sent Events stream: a `snapshot` event, then an `availability` '
+      + 'event per change (id = version), `: ping` heartbeats, and `bye` before the wall-clock limit; reconnect with '
+      + '`Last-Event-ID` to replay exactly what was missed.',
     query: snapshotQuery,
-    handle: async ({ tx, query: q }) => {
+    handle: async ({ tx, query: q, headers }) => {
       // holds whose time is up are expired first, so the version and events are current
       await rpc(tx, 'refresh_channel', { venue_id: [q.venue_id, 'uuid'], date: [q.date, 'date'] });
+      const feed = availabilityFeed(q.venue_id, q.date);
+      const resume = lastEventId(headers);
+      if (wantsStream(headers) && resume !== undefined) {
+        return { data: null, stream: () => sseResponse(feed, resume) }; // replay what was missed, then live
+      }
       const snapshot = await rpc<Snapshot>(tx, 'availability', {
         venue_id: [q.venue_id, 'uuid'], date: [q.date, 'date'], slot: [q.slot, 'text'],
         party_size: [q.party_size, 'int'], start: [q.start, 'timestamptz'],
       });
+      if (wantsStream(headers)) {
+        return { data: null, stream: () => sseResponse(feed, snapshot.version, { event: 'snapshot', id: snapshot.version, data: snapshot }) };
+      }
       return { data: snapshot, etag: `"${snapshot.version}"` };
     },
   }),

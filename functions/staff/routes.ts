@@ -5,11 +5,13 @@
 // GET    /staff/v1/arrivals                today's arrivals, by seat type or unit
 // GET    /staff/v1/tables                  table live status (the floor view)
 // GET    /staff/v1/metrics                 operational metrics for a date range
+// GET    /staff/v1/feed                    booking changes with who made them (JSON after a cursor, or SSE)
 // POST   /staff/v1/api-keys                create an assistant API key; DELETE /staff/v1/api-keys/:id revoke it
 import { z } from 'zod';
 import { createFunction, type Route, route } from '../_shared/app.ts';
+import { lastEventId, sseResponse, staffFeed, wantsStream } from '../_shared/live.ts';
 import { rpc } from '../_shared/rpc.ts';
-import { bookingIdParams, date, id, instant, partySize, slotCode } from '../_shared/schemas.ts';
+import { bookingIdParams, date, id, instant, partySize, queryInt, slotCode } from '../_shared/schemas.ts';
 
 const reasonBody = z.object({ reason: z.string().trim().min(1).max(500).optional() });
 
@@ -107,6 +109,25 @@ export const staff = createFunction('staff', [
     handle: async ({ tx, query: q }) => ({
       data: await rpc(tx, 'venue_metrics', { venue_id: [q.venue_id, 'uuid'], from: [q.from, 'date'], to: [q.to, 'date'] }),
     }),
+  }),
+  route({
+    method: 'GET',
+    path: '/feed',
+    summary: 'Booking changes, live (host)',
+    description: 'The venue\'s booking changes (new, status changes, moves) with who made them, after the `after` cursor. '
+      + 'With `Accept: text/event-stream`: a Server-Sent Events stream of `booking` events (id = cursor) from now on, '
+      + 'or from `Last-Event-ID`, with heartbeats and a `bye` before the wall-clock limit.',
+    query: z.object({ venue_id: id, date: date.optional(), after: queryInt(0, Number.MAX_SAFE_INTEGER).optional() }),
+    handle: async ({ tx, query: q, headers }) => {
+      // authorises the caller (staff of the venue) and reads the rows after the cursor
+      const resume = lastEventId(headers) ?? q.after;
+      const rows = await rpc<{ id: number }[]>(tx, 'staff_feed', {
+        venue_id: [q.venue_id, 'uuid'], after_id: [resume ?? 0, 'bigint'], date: [q.date, 'date'],
+      });
+      if (!wantsStream(headers)) return { data: rows };
+      const [latest] = await tx`select coalesce(max(id), 0)::bigint as id from public.staff_events where venue_id = ${q.venue_id}`;
+      return { data: null, stream: () => sseResponse(staffFeed(q.venue_id, q.date), resume ?? Number(latest.id)) };
+    },
   }),
   route({
     method: 'POST',

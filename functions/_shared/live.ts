@@ -1,0 +1,232 @@
+// Server-Sent Events for the live feeds. One hub per isolate LISTENs on `tablehold_events`
+// (a NOTIFY is sent as each event commits) and, for every feed key with subscribers, reads the
+// outbox after the lowest cursor and hands each subscriber the rows past its own cursor, in order.
+// So a stream never skips or repeats a row, and a reconnect with Last-Event-ID replays exactly
+// what it missed. A poll every few seconds covers notifications lost while the listener reconnects
+// and expires the holds whose time is up on the availability channels being watched.
+import { db, type Sql } from './db.ts';
+import { corsHeaders } from './http.ts';
+
+/** A feed: which outbox rows, and the cursor column (availability: version; staff: id). */
+export interface FeedKey {
+  /** 'a:<venue_id>:<date>' or 's:<venue_id>' */
+  key: string;
+  /** Rows after `cursor`, oldest first, at most `limit`. */
+  read: (sql: Sql, cursor: number, limit: number) => Promise<Record<string, unknown>[]>;
+  /** The row's cursor value. */
+  cursorOf: (row: Record<string, unknown>) => number;
+  /** The SSE event name for a row. */
+  event: string;
+  /** Optional per-subscriber filter (the staff feed's date). */
+  accept?: (row: Record<string, unknown>) => boolean;
+  /** Run before each poll (availability: expire the channel's lapsed holds). */
+  refresh?: (sql: Sql) => Promise<void>;
+}
+
+export const availabilityFeed = (venueId: string, date: string): FeedKey => ({
+  key: `a:${venueId}:${date}`,
+  event: 'availability',
+  read: (sql, cursor, limit) =>
+    sql`select to_jsonb(e) as row from public.availability_events e
+        where e.channel = ${`${venueId}:${date}`} and e.version > ${cursor} order by e.version limit ${limit}`
+      .then((rows) => rows.map((r) => r.row)),
+  cursorOf: (row) => Number(row.version),
+  refresh: async (sql) => {
+    await sql`select public.refresh_channel(${venueId}::uuid, ${date}::date)`;
+  },
+});
+
+export const staffFeed = (venueId: string, date?: string): FeedKey => ({
+  key: `s:${venueId}`,
+  event: 'booking',
+  read: (sql, cursor, limit) =>
+    sql`select to_jsonb(e) as row from public.staff_events e
+        where e.venue_id = ${venueId} and e.id > ${cursor} order by e.id limit ${limit}`
+      .then((rows) => rows.map((r) => r.row)),
+  cursorOf: (row) => Number(row.id),
+  accept: date ? (row) => row.service_date === date : undefined,
+});
+
+interface Subscriber {
+  cursor: number;
+  feed: FeedKey;
+  send: (event: string, id: number, data: unknown) => void;
+}
+
+interface Topic {
+  feed: FeedKey;
+  subscribers: Set<Subscriber>;
+  reading: boolean;
+  again: boolean;
+}
+
+const BATCH = 500;
+const POLL_MS = 2_000;
+
+class Hub {
+  private topics = new Map<string, Topic>();
+  private listening?: Promise<unknown>;
+  private timer?: ReturnType<typeof setInterval>;
+
+  constructor(private sql: () => Sql) {}
+
+  add(sub: Subscriber): () => void {
+    let topic = this.topics.get(sub.feed.key);
+    if (!topic) {
+      topic = { feed: sub.feed, subscribers: new Set(), reading: false, again: false };
+      this.topics.set(sub.feed.key, topic);
+    }
+    topic.subscribers.add(sub);
+    this.start();
+    void this.pump(topic); // catch up from the subscriber's cursor at once
+    return () => {
+      topic!.subscribers.delete(sub);
+      if (topic!.subscribers.size === 0) this.topics.delete(sub.feed.key);
+      if (this.topics.size === 0) this.stop();
+    };
+  }
+
+  private start() {
+    this.listening ??= this.sql().listen('tablehold_events', (payload) => this.notified(payload), () => {
+      // (re)connected: anything committed while the listener was away is read now
+      for (const topic of this.topics.values()) void this.pump(topic);
+    }).catch((e) => {
+      console.error(JSON.stringify({ level: 'warn', message: 'LISTEN failed; polling only', error: String(e) }));
+    });
+    this.timer ??= setInterval(() => {
+      for (const topic of this.topics.values()) void this.poll(topic);
+    }, POLL_MS);
+  }
+
+  private stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private notified(payload: string) {
+    let note: { t?: string; c?: string; venue?: string };
+    try {
+      note = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    const key = note.t === 'a' ? `a:${note.c}` : note.t === 's' ? `s:${note.venue}` : undefined;
+    const topic = key ? this.topics.get(key) : undefined;
+    if (topic) void this.pump(topic);
+  }
+
+  private async poll(topic: Topic) {
+    try {
+      await topic.feed.refresh?.(this.sql());
+    } catch (e) {
+      console.error(JSON.stringify({ level: 'warn', message: 'refresh failed', key: topic.feed.key, error: String(e) }));
+    }
+    await this.pump(topic);
+  }
+
+  /** Read past the lowest cursor and deliver; one read at a time per topic, re-run if woken meanwhile. */
+  private async pump(topic: Topic): Promise<void> {
+    if (topic.reading) {
+      topic.again = true;
+      return;
+    }
+    topic.reading = true;
+    try {
+      do {
+        topic.again = false;
+        if (topic.subscribers.size === 0) break;
+        const from = Math.min(...[...topic.subscribers].map((s) => s.cursor));
+        const rows = await topic.feed.read(this.sql(), from, BATCH);
+        for (const row of rows) {
+          const cursor = topic.feed.cursorOf(row);
+          for (const sub of topic.subscribers) {
+            if (cursor <= sub.cursor) continue;
+            sub.cursor = cursor;
+            if (!topic.feed.accept || topic.feed.accept(row)) sub.send(topic.feed.event, cursor, row);
+          }
+        }
+        if (rows.length === BATCH) topic.again = true;
+      } while (topic.again);
+    } catch (e) {
+      console.error(JSON.stringify({ level: 'warn', message: 'feed read failed', key: topic.feed.key, error: String(e) }));
+    } finally {
+      topic.reading = false;
+    }
+  }
+}
+
+let hub: Hub | undefined;
+
+export const HEARTBEAT_MS = 15_000;
+
+/** How long a stream stays open: under the platform's wall-clock limit (150 s on the free plan). */
+export const maxStreamMs = () => {
+  const env = typeof Deno !== 'undefined' ? Deno.env.get('TABLEHOLD_SSE_MAX_SECONDS') : process.env.TABLEHOLD_SSE_MAX_SECONDS;
+  return Math.max(1, Number(env ?? '120')) * 1000;
+};
+
+declare const Deno: { env: { get(name: string): string | undefined } } | undefined;
+declare const process: { env: Record<string, string | undefined> };
+
+/** An SSE response: an optional first event (the snapshot), then the feed from `cursor` on,
+ *  heartbeats, and a clean `bye` before the wall-clock limit. */
+export function sseResponse(feed: FeedKey, cursor: number, first?: { event: string; id: number; data: unknown }): Response {
+  const encoder = new TextEncoder();
+  let close = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const write = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          close();
+        }
+      };
+      const send = (event: string, id: number, data: unknown) =>
+        write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+      write(`retry: 1000\n\n`);
+      if (first) send(first.event, first.id, first.data);
+      hub ??= new Hub(db);
+      const subscriber: Subscriber = { cursor, feed, send };
+      const remove = hub.add(subscriber);
+      const heartbeat = setInterval(() => write(`: ping\n\n`), HEARTBEAT_MS);
+      const deadline = setTimeout(() => {
+        send('bye', subscriber.cursor, { reconnect: true });
+        close();
+      }, maxStreamMs());
+      close = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        clearTimeout(deadline);
+        remove();
+        try {
+          controller.close();
+        } catch { /* already closed by the client */ }
+      };
+    },
+    cancel() {
+      close();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      ...corsHeaders,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    },
+  });
+}
+
+/** Does the request ask for a stream? */
+export const wantsStream = (headers: Headers) => (headers.get('accept') ?? '').includes('text/event-stream');
+
+/** A Last-Event-ID to resume from, if the client sent a sane one. */
+export function lastEventId(headers: Headers): number | undefined {
+  const raw = headers.get('last-event-id');
+  return raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
+}

@@ -1,0 +1,18 @@
+// A keyed queue: work with the same key runs one at a time, in arrival order, inside this isolate.
+// Booking writes for one venue all meet on the database's channel row lock anyway; at SERIALIZABLE
+// a transaction that waited there is bound to fail with 40001 and run again. Queuing them here
+// first means each one starts after the previous one committed, so that storm never happens
+// (other isolates still meet at the lock, and the retries cover them).
+const tails = new Map<string, Promise<unknown>>();
+
+export function queued<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!key) return work();
+  const before = tails.get(key) ?? Promise.resolve();
+  const run = before.then(work, work);
+  const tail = run.catch(() => {});
+  tails.set(key, tail);
+  void tail.then(() => {
+    if (tails.get(key) === tail) tails.delete(key);
+  });
+  return run;
+}
