@@ -1,6 +1,24 @@
 -- The public operations on bookings. Each is SECURITY DEFINER with a pinned search_path and checks
 -- its caller itself (tablehold.caller_rank); the invariants are also enforced by the triggers.
 
+/** The booking row, or NOT_FOUND. */
+create function tablehold.booking(p_booking_id uuid)
+returns tablehold.bookings
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_booking tablehold.bookings;
+begin
+  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
+  if not found then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
+  end if;
+  return v_booking;
+end;
+$$;
+
 /** Check that the caller may see or change a booking: staff of at least p_min_rank, or (when
  *  p_guest_allowed) the guest holding the manage token, or the customer whose booking it is.
  *  Guests learn nothing about bookings that are not theirs (NOT_FOUND); staff too low get FORBIDDEN. */
@@ -39,10 +57,7 @@ as $$
 declare
   v_booking tablehold.bookings;
 begin
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
-  if not found then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
-  end if;
+  v_booking := tablehold.booking(p_booking_id);
   perform tablehold.lock_channels(v_booking.venue_id, array[v_booking.service_date]);
   select * into v_booking from tablehold.bookings b where b.id = p_booking_id for update;
   perform tablehold.authorize_booking(v_booking, p_manage_token, p_min_rank, p_guest_allowed);
@@ -339,10 +354,7 @@ declare
   v_old_party int;
 begin
   -- plan on a first read, then lock the old and new dates' channels together, in date order
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
-  if not found then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
-  end if;
+  v_booking := tablehold.booking(p_booking_id);
   perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
   v_old_party := v_booking.party_size;
   select * into v_venue from tablehold.venues v where v.id = v_booking.venue_id;

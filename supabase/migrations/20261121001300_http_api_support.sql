@@ -193,10 +193,7 @@ as $$
 declare
   v_booking tablehold.bookings;
 begin
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
-  if not found then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'booking'));
-  end if;
+  v_booking := tablehold.booking(p_booking_id);
   perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
   return tablehold.booking_json(v_booking.id);
 end;
