@@ -1,8 +1,9 @@
 // Server-Sent Events for the live feeds. One hub per isolate LISTENs on `tablehold_events`
 // (a NOTIFY is sent as each event commits) and, for every feed key with subscribers, reads the
-// outbox after the lowest cursor and hands each subscriber the rows past its own cursor, in order.
-// So a stream never skips or repeats a row, and a reconnect with Last-Event-ID replays exactly
-// what it missed. A poll every few seconds covers notifications lost while the listener reconnects
+// outbox after the lowest cursor and hands each subscriber the next row after its own cursor.
+// Cursors are gap-free and in commit order (a channel's version, a venue's staff sequence), so a
+// subscriber takes only cursor + 1: a stream never skips or repeats a row, even one that joined
+// during a read, and a reconnect with Last-Event-ID replays exactly what it missed. A poll every few seconds covers notifications lost while the listener reconnects
 // and expires the holds whose time is up on the availability channels being watched.
 import { db, type Sql } from './db.ts';
 import { corsHeaders } from './http.ts';
@@ -41,9 +42,9 @@ export const staffFeed = (venueId: string, date?: string): FeedKey => ({
   event: 'booking',
   read: (sql, cursor, limit) =>
     sql`select to_jsonb(e) as row from public.staff_events e
-        where e.venue_id = ${venueId} and e.id > ${cursor} order by e.id limit ${limit}`
+        where e.venue_id = ${venueId} and e.seq > ${cursor} order by e.seq limit ${limit}`
       .then((rows) => rows.map((r) => r.row)),
-  cursorOf: (row) => Number(row.id),
+  cursorOf: (row) => Number(row.seq),
   accept: date ? (row) => row.service_date === date : undefined,
 });
 
@@ -137,15 +138,21 @@ class Hub {
         if (topic.subscribers.size === 0) break;
         const from = Math.min(...[...topic.subscribers].map((s) => s.cursor));
         const rows = await topic.feed.read(this.sql(), from, BATCH);
+        let delivered = false;
         for (const row of rows) {
           const cursor = topic.feed.cursorOf(row);
           for (const sub of topic.subscribers) {
-            if (cursor <= sub.cursor) continue;
+            if (cursor !== sub.cursor + 1) {
+              if (cursor > sub.cursor + 1) topic.again = true; // it joined behind this read: catch up next pass
+              continue;
+            }
             sub.cursor = cursor;
-            if (!topic.feed.accept || topic.feed.accept(row)) sub.send(topic.feed.event, cursor, row);
+            delivered = true;
+            if (!sub.feed.accept || sub.feed.accept(row)) sub.send(sub.feed.event, cursor, row);
           }
         }
         if (rows.length === BATCH) topic.again = true;
+        if (!delivered) break; // nothing moved (cursors are gap-free, so nothing will): wait for the next wake-up
       } while (topic.again);
     } catch (e) {
       console.error(JSON.stringify({ level: 'warn', message: 'feed read failed', key: topic.feed.key, error: String(e) }));

@@ -114,19 +114,19 @@ export const staff = createFunction('staff', [
     method: 'GET',
     path: '/feed',
     summary: 'Booking changes, live (host)',
-    description: 'The venue\'s booking changes (new, status changes, moves) with who made them, after the `after` cursor. '
+    description: 'The venue\'s booking changes (new, status changes, moves) with who made them, after the `after` cursor (`seq`). '
       + 'With `Accept: text/event-stream`: a Server-Sent Events stream of `booking` events (id = cursor) from now on, '
       + 'or from `Last-Event-ID`, with heartbeats and a `bye` before the wall-clock limit.',
     query: z.object({ venue_id: id, date: date.optional(), after: queryInt(0, Number.MAX_SAFE_INTEGER).optional() }),
     handle: async ({ tx, query: q, headers }) => {
       // authorises the caller (staff of the venue) and reads the rows after the cursor
       const resume = lastEventId(headers) ?? q.after;
-      const rows = await rpc<{ id: number }[]>(tx, 'staff_feed', {
-        venue_id: [q.venue_id, 'uuid'], after_id: [resume ?? 0, 'bigint'], date: [q.date, 'date'],
+      const rows = await rpc<{ seq: number }[]>(tx, 'staff_feed', {
+        venue_id: [q.venue_id, 'uuid'], after: [resume ?? 0, 'bigint'], date: [q.date, 'date'],
       });
       if (!wantsStream(headers)) return { data: rows };
-      const [latest] = await tx`select coalesce(max(id), 0)::bigint as id from public.staff_events where venue_id = ${q.venue_id}`;
-      return { data: null, stream: () => sseResponse(staffFeed(q.venue_id, q.date), resume ?? Number(latest.id)) };
+      const [latest] = await tx`select coalesce(max(seq), 0)::bigint as seq from public.staff_events where venue_id = ${q.venue_id}`;
+      return { data: null, stream: () => sseResponse(staffFeed(q.venue_id, q.date), resume ?? Number(latest.seq)) };
     },
   }),
   route({
