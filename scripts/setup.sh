@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prerequisites for npm start / npm test: node_modules, PostgreSQL 15 server, pgTAP,
-# pg_cron, plpgsql_check and pg_prove. On Debian/Ubuntu as root it installs what is
-# missing with apt-get; elsewhere it prints what to install and exits non-zero.
+# pg_cron, plpgsql_check and pg_prove (and Chromium for the browser tests). On Debian/Ubuntu as
+# root it installs what is missing with apt-get; elsewhere it prints what to install and exits
+# non-zero (for Chromium it only warns: the rest runs without it).
 set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -23,6 +24,18 @@ check "postgresql-$PG_MAJOR-cron" "$sharedir/extension/pg_cron.control"
 check "postgresql-$PG_MAJOR-plpgsql-check" "$sharedir/extension/plpgsql_check.control"
 command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
 command -v psql >/dev/null || missing+=("postgresql-client-$PG_MAJOR")
+
+# Chromium for the browser tests (tests/browser) only: everything else runs without it.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing chromium (for the browser tests)"
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || log "could not install chromium; the browser tests will fail"
+  else
+    log "chromium is missing, so the browser tests will fail: on Debian/Ubuntu sudo apt-get install -y chromium;
+  elsewhere install Chromium and link it to /usr/bin/chromium"
+  fi
+fi
 
 ((${#missing[@]} == 0)) && exit 0
 

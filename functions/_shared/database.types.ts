@@ -19,6 +19,20 @@ export type Database = {
                   Relationships: [
                     
                   ]
+                },"staff_events": {
+                  Row: {
+                    "actor_role": string,"actor_user_id": string | null,"api_key_id": string | null,"booking_id": string,"ends_at": string,"guest_name": string | null,"id": number,"kind": "booking"|"block","occurred_at": string,"party_size": number,"previous_status": "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show" | null,"reason": string | null,"reference": string,"seq": number,"service_date": string,"starts_at": string,"status": "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show","units": (string)[],"venue_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "actor_role": string,"actor_user_id"?: string | null,"api_key_id"?: string | null,"booking_id": string,"ends_at": string,"guest_name"?: string | null,"id"?: never,"kind": "booking"|"block","occurred_at"?: string,"party_size": number,"previous_status"?: "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show" | null,"reason"?: string | null,"reference": string,"seq": number,"service_date": string,"starts_at": string,"status": "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show","units"?: (string)[],"venue_id": string
+                  }
+                  Update: {
+                    "actor_role"?: string,"actor_user_id"?: string | null,"api_key_id"?: string | null,"booking_id"?: string,"ends_at"?: string,"guest_name"?: string | null,"id"?: never,"kind"?: "booking"|"block","occurred_at"?: string,"party_size"?: number,"previous_status"?: "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show" | null,"reason"?: string | null,"reference"?: string,"seq"?: number,"service_date"?: string,"starts_at"?: string,"status"?: "held"|"pending_approval"|"confirmed"|"seated"|"completed"|"cancelled"|"expired"|"rejected"|"no_show","units"?: (string)[],"venue_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 }
           }
           Views: {
@@ -96,6 +110,9 @@ export type Database = {
                            },
 "seat":
 { Args: { "p_booking_id": string }; Returns: Json
+                           },
+"staff_feed":
+{ Args: { "p_after"?: number,"p_date"?: string,"p_limit"?: number,"p_venue_id": string }; Returns: Json
                            },
 "suggest_tables":
 { Args: { "p_area_id"?: string,"p_limit"?: number,"p_party_size": number,"p_start": string,"p_venue_id": string }; Returns: Json

@@ -1,0 +1,56 @@
+-- The two live feeds: public.availability_events (public, anon reads it) and public.staff_events
+-- (booking changes with guest names: staff of the venue only) are both in the supabase_realtime
+-- publication; a NOTIFY trigger wakes the SSE streams on each event, and the staff event trigger
+-- runs at commit (deferrable, initially deferred).
+begin;
+select plan(10);
+
+select set_eq($$ select t.tablename::text from pg_publication_tables t
+                 where t.pubname = 'supabase_realtime' and t.tablename in ('availability_events', 'staff_events') and t.schemaname = 'public' $$,
+  array['availability_events', 'staff_events'], 'both feed tables are in the supabase_realtime publication');
+select trigger_is('public', 'availability_events', 'tg_availability_events__notify', 'tablehold', 'tg_availability_events__notify',
+  'each availability event runs the NOTIFY trigger');
+select results_eq($$ select t.tgdeferrable, t.tginitdeferred, c.condeferrable, c.condeferred
+                     from pg_trigger t join pg_constraint c on c.oid = t.tgconstraint
+                     where t.tgrelid = 'tablehold.bookings'::regclass and t.tgname = 'tg_bookings__staff_event' $$,
+  $$ values (true, true, true, true) $$, 'the staff event trigger on bookings is a constraint trigger, deferrable initially deferred');
+
+-- just one staff event at the-vault and one at nora-kitchen, written as postgres
+delete from public.staff_events;
+insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size, starts_at, ends_at, guest_name, units, actor_role)
+values ('00000000-0000-4000-b000-000000000002', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-VAULT1', 'booking', 'confirmed', 4,
+        '2026-11-27 22:00Z', '2026-11-28 01:00Z', 'Ada Lovelace', '{vip-booth-1}', 'guest'),
+       ('00000000-0000-4000-b000-000000000003', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-NORA01', 'booking', 'confirmed', 2,
+        '2026-11-27 23:00Z', '2026-11-28 00:30Z', 'Grace Hopper', '{t1}', 'guest');
+
+select tests.authenticate_as_anon();
+select lives_ok($$ select count(*) from public.availability_events $$, 'anon reads the availability events');
+select throws_ok($$ select count(*) from public.staff_events $$,
+  '42501', 'permission denied for table staff_events', 'anon may not read the staff events at all');
+
+-- guest@example.test (301) is a signed-in customer with no staff role
+set local role authenticated;
+set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000301", "role": "authenticated"}';
+select is_empty($$ select reference from public.staff_events $$, 'a signed-in customer sees no staff event');
+
+-- the-vault's host (105)
+set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
+select results_eq($$ select reference, guest_name from public.staff_events $$,
+  $$ values ('BR-261127-VAULT1', 'Ada Lovelace') $$, 'the-vault''s host sees the-vault''s events and not nora-kitchen''s');
+select throws_ok($$ insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size, starts_at, ends_at, actor_role)
+                    values ('00000000-0000-4000-b000-000000000002', 2, '2026-11-27', gen_random_uuid(), 'BR-FORGED', 'booking', 'confirmed', 2,
+                            '2026-11-27 22:00Z', '2026-11-28 01:00Z', 'host') $$,
+  '42501', 'permission denied for table staff_events', 'staff read the feed but cannot write to it');
+
+-- nora-kitchen's host (203)
+set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+select results_eq($$ select reference, guest_name from public.staff_events $$,
+  $$ values ('BR-261127-NORA01', 'Grace Hopper') $$, 'nora-kitchen''s host sees only nora-kitchen''s events');
+
+-- northern-nights' owner (101) is staff at every venue of the operator, the-vault included
+set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000101", "role": "authenticated"}';
+select results_eq($$ select reference from public.staff_events $$,
+  $$ values ('BR-261127-VAULT1') $$, 'the operator''s owner sees the-vault''s events, not another operator''s');
+
+select * from finish();
+rollback;
