@@ -196,7 +196,7 @@ describe('every SSE client converges to the database', () => {
     await Promise.all(screens.map((s, i) =>
       s.waitFor(`screen ${i} reaching version ${version}`, (x) => Math.max(0, ...idsOf(x, 'availability'), ...idsOf(x, 'snapshot')) >= version)));
 
-    console.log(`channel version ${version}; snapshots at ${screens.map((s) => s.events[0]?.id).join(", ")}`);
+    console.log(`channel version ${version}; snapshots at ${screens.map((s) => s.events[0]?.id).join(', ')}`);
     const truth = stateOf(venue, await engine(db, 'availability', { venue_id: [venue.id, 'uuid'], date: [venue.date, 'date'] }));
     const expiredOnScreen = new Set<number>();
     screens.forEach((s, i) => {

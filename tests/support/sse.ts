@@ -149,14 +149,16 @@ function describe(s: SseStream): string {
     + `${s.text ? `, body ${s.text.slice(0, 200)}` : ''}${s.problems.length ? `, problems: ${s.problems.join('; ')}` : ''}`;
 }
 
-/** Closes every stream and waits (bounded) until each body has ended: for afterAll. */
+/** Closes every stream and waits (at most `ms`) until each body has ended: for afterAll / afterEach. */
 export async function closeStreams(streams: Iterable<SseStream>, ms = 5_000): Promise<void> {
   const all = [...streams];
   all.forEach((s) => s.close());
+  let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([
     Promise.allSettled(all.map((s) => s.finished)),
-    new Promise((r) => setTimeout(r, ms)),
+    new Promise((r) => (timer = setTimeout(r, ms))),
   ]);
+  clearTimeout(timer);
 }
 
 /** Polls `probe` (every 50 ms) until it answers true; fails after `ms` naming `what`. For the
