@@ -414,6 +414,7 @@ declare
   v_token text := encode(extensions.gen_random_bytes(24), 'hex');
   v_dob date;
   v_state text; v_message text; v_detail text; v_hint text;
+  v_constraint text;
 begin
   v_venue := tablehold.venue(p_venue_id);
   perform tablehold.require_api_scope(p_venue_id, 'book');
@@ -474,30 +475,38 @@ begin
   end if;
 
   perform set_config('tablehold.override', coalesce(p_override, false)::text, true);
-  begin
-    insert into tablehold.bookings (reference, venue_id, client_id, party_size, service_date, slot_id, during,
-      hold_expires_at, payment_ref, special_requests, occasion, source, idempotency_key, request_hash, manage_token_hash)
-    values (tablehold.new_reference('BR', v_plan.service_date), p_venue_id, v_client.id, p_party_size,
-      v_plan.service_date, v_plan.slot_id, v_plan.during, tablehold.clock() + v_venue.hold_ttl,
-      p_payment_ref, p_special_requests, p_occasion, coalesce(p_source, 'web')::tablehold.booking_source, p_idempotency_key, v_request_hash,
-      tablehold.token_hash(v_token))
-    returning * into v_booking;
-  exception
-    when unique_violation then
-      -- a concurrent duplicate with the same idempotency key committed first
-      select * into v_booking from tablehold.bookings b
-       where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
-      if not found then
-        raise;  -- a reference collision (1 in 887 million): the caller retries
-      end if;
-      if v_booking.request_hash is distinct from v_request_hash then
-        perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
-      end if;
-      perform set_config('tablehold.override', 'false', true);
-      return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
-    when check_violation then
-      perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
-  end;
+  -- references are random: on the rare collision with another booking's, draw again
+  for v_attempt in 1..5 loop
+    begin
+      insert into tablehold.bookings (reference, venue_id, client_id, party_size, service_date, slot_id, during,
+        hold_expires_at, payment_ref, special_requests, occasion, source, idempotency_key, request_hash, manage_token_hash)
+      values (tablehold.new_reference('BR', v_plan.service_date), p_venue_id, v_client.id, p_party_size,
+        v_plan.service_date, v_plan.slot_id, v_plan.during, tablehold.clock() + v_venue.hold_ttl,
+        p_payment_ref, p_special_requests, p_occasion, coalesce(p_source, 'web')::tablehold.booking_source, p_idempotency_key, v_request_hash,
+        tablehold.token_hash(v_token))
+      returning * into v_booking;
+      exit;
+    exception
+      when unique_violation then
+        get stacked diagnostics v_constraint = constraint_name;
+        if v_constraint = 'bookings_reference_key' and v_attempt < 5 then
+          continue;
+        end if;
+        -- a concurrent duplicate with the same idempotency key committed first
+        select * into v_booking from tablehold.bookings b
+         where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
+        if not found then
+          raise;
+        end if;
+        if v_booking.request_hash is distinct from v_request_hash then
+          perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
+        end if;
+        perform set_config('tablehold.override', 'false', true);
+        return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
+      when check_violation then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
+    end;
+  end loop;
 
   begin
     perform tablehold.allocate(v_booking, v_plan, p_unit_ids, v_rank, p_area_id, not coalesce(p_override, false));

@@ -290,10 +290,19 @@ begin
   end if;
 
   perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
-  insert into tablehold.bookings (reference, venue_id, kind, status, party_size, service_date, slot_id, during, source, block_reason)
-  values (tablehold.new_reference('BL', v_plan.service_date), p_venue_id, 'block', 'confirmed', 1,
-          v_plan.service_date, v_plan.slot_id, v_plan.during, 'staff', trim(p_reason))
-  returning * into v_booking;
+  for v_attempt in 1..5 loop
+    begin
+      insert into tablehold.bookings (reference, venue_id, kind, status, party_size, service_date, slot_id, during, source, block_reason)
+      values (tablehold.new_reference('BL', v_plan.service_date), p_venue_id, 'block', 'confirmed', 1,
+              v_plan.service_date, v_plan.slot_id, v_plan.during, 'staff', trim(p_reason))
+      returning * into v_booking;
+      exit;
+    exception when unique_violation then
+      if v_attempt = 5 then
+        raise;
+      end if;  -- a reference collision: draw again
+    end;
+  end loop;
   perform set_config('tablehold.reason', 'blocked', true);
   foreach v_unit in array v_units loop
     v_quantity := case when v_unit.capacity_mode = 'exclusive' then 1
