@@ -24,6 +24,7 @@ cat <<INFO
 tablehold local stack is up
   API:       $(functions_url)/functions/v1/<function>/v1/…   (availability, hold, book, cancel, staff, clients, openapi)
   OpenAPI:   $(functions_url)/functions/v1/openapi/v1
+  demo page: $(functions_url)/demo/   (staff view: $(functions_url)/demo/?view=staff&token=<a staff token below>)
   database:  $(db_url postgres)   (superuser: $(db_url supabase_admin))
   psql:      bash scripts/db.sh psql
   data:      $DB_DIR  (npm run db:reset rebuilds it)
