@@ -1,0 +1,173 @@
+// npm run bench -- snapshot
+// The availability snapshot of a large venue: 200 units (100 tables on a 30-minute turn, 100 pooled
+// sections over four slots) and 10 000 bookings on the night, all made through public.book. Timed
+// in the database (public.availability as anon, server-side clock) and over local HTTP (GET
+// /availability/v1), p50/p95. When a goal is missed the section profiles the snapshot: per-function
+// time (track_functions), the slowest nested statements (auto_explain), pg_stat_statements if preloaded.
+import { createVenue, type UnitSpec } from '../tests/support/fixtures.ts';
+import { bulkBook } from './bulk.ts';
+import { countStatements, profileFunctions, profileTable } from './profile.ts';
+import {
+  actAsAnon, addDays, ms, percentiles, pool, progress, round, type SectionContext, type SectionResult, type Sql, type Table,
+} from './support.ts';
+
+const TABLES = 100;
+const SECTIONS = 100;
+const PER_TABLE = 40; // 30-minute bookings from 06:00 to 02:00
+const PER_SECTION_SLOT = 15; // of 20, in each of 4 slots
+const SLOTS = [
+  { code: 'morning', starts: '06:00', ends: '12:00' },
+  { code: 'afternoon', starts: '12:00', ends: '18:00' },
+  { code: 'evening', starts: '18:00', ends: '00:00' },
+  { code: 'night', starts: '00:00', ends: '06:00' },
+];
+
+/** The venue and its night's bookings (bench/bulk.ts: through the engine's triggers, set-based). */
+async function largeVenue(db: Sql, quick: boolean) {
+  const tables = quick ? 20 : TABLES, sections = quick ? 20 : SECTIONS;
+  const units: UnitSpec[] = [
+    ...Array.from({ length: tables }, (_, i): UnitSpec => ({ code: `t${i}`, type: 'table', mode: 'exclusive', booking: 'time', maxCovers: 6 })),
+    ...Array.from({ length: sections }, (_, i): UnitSpec => ({ code: `s${i}`, type: 'section', mode: 'pooled', booking: 'slot', capacity: 20, maxCovers: 6 })),
+  ];
+  const venue = await createVenue(db as never, { kind: 'club', units, slots: SLOTS, turn: '30 minutes', startGrid: '15 minutes' });
+  // a night of its own, 60 days out: its 10 000 references do not crowd the other sections' dates
+  const date = addDays(venue.date, 50);
+  const t0 = performance.now();
+  const day = `(select tablehold.service_window(v, '${date}') as w from tablehold.venues v where v.id = '${venue.id}')`;
+  let bookings = await bulkBook(db, venue.id, date, `
+    select u.id as unit_id, null::uuid as slot_id,
+           tstzrange(lower(d.w) + k * interval '30 minutes', lower(d.w) + (k + 1) * interval '30 minutes') as during
+    from tablehold.units u, ${day} d, generate_series(0, ${PER_TABLE - 1}) k
+    where u.venue_id = '${venue.id}' and u.capacity_mode = 'exclusive'`, { status: 'confirmed' });
+  bookings += await bulkBook(db, venue.id, date, `
+    select u.id as unit_id, s.id as slot_id, tablehold.slot_window(v, s, '${date}') as during
+    from tablehold.units u join tablehold.venues v on v.id = u.venue_id join tablehold.slots s on s.venue_id = v.id,
+         generate_series(1, ${PER_SECTION_SLOT}) n
+    where u.venue_id = '${venue.id}' and u.capacity_mode = 'pooled'`, { status: 'confirmed' });
+  await db`analyze tablehold.bookings, tablehold.allocations, public.availability_events`;
+  const fillS = round((performance.now() - t0) / 1000);
+  progress(`snapshot: ${units.length} units, ${bookings} bookings made in ${fillS} s`);
+  return { venue, date, units: units.length, bookings, fillS };
+}
+
+/** Server-side times of public.availability as anon (bench.time_availability), after 5 warm-up
+ *  calls on the same connection. */
+function timeInDatabase(db: Sql, venueId: string, date: string, runs: number) {
+  return db.begin(async (tx) => {
+    await actAsAnon(tx as unknown as Sql);
+    await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, 5)`;
+    const [row] = await tx`select times_ms, bytes from bench.time_availability(${venueId}::uuid, ${date}::date, ${runs}::int)`;
+    return { times: (row.times_ms as number[]).map(Number), bytes: row.bytes as number };
+  });
+}
+
+/** Sequential GETs of the snapshot (after 5 warm-ups); with `etag`, If-None-Match (a 304 when unchanged). */
+async function timeOverHttp(functionsUrl: string, venueId: string, date: string, runs: number, etag?: string) {
+  const url = `${functionsUrl}/functions/v1/availability/v1?venue_id=${venueId}&date=${date}`;
+  const headers: Record<string, string> = etag ? { 'if-none-match': etag } : {};
+  const times: number[] = [];
+  let status = 0, bytes = 0, tag = '';
+  for (let i = 0; i < runs + 5; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    const body = await res.arrayBuffer();
+    if (i >= 5) times.push(performance.now() - t0);
+    status = res.status;
+    bytes = body.byteLength;
+    tag = res.headers.get('etag') ?? '';
+  }
+  return { times, status, bytes, etag: tag };
+}
+
+/** Where the time goes: per-function time (bench/profile.ts), the slowest nested statements of one
+ *  snapshot (auto_explain, which a superuser may load per session; at NOTICE level the plans come
+ *  back to this client), and pg_stat_statements when the cluster preloads it (bench/run.sh's
+ *  cluster does not: scripts/lib.sh preloads pg_cron only). */
+async function profile(adminUrl: string, venueId: string, date: string, runs: number) {
+  const snapshots = (runsNow: number) => (session: Sql) =>
+    session.begin(async (tx) => {
+      await actAsAnon(tx as unknown as Sql);
+      await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, ${runsNow}::int)`;
+    }).then(() => {});
+  const byFunction = await profileFunctions(adminUrl, runs, snapshots(runs));
+  const statements = await countStatements(adminUrl, (session) =>
+    session.begin(async (tx) => {
+      await actAsAnon(tx as unknown as Sql);
+      await tx`select public.availability(${venueId}::uuid, ${date}::date) is not null`;
+    }).then(() => {}));
+
+  const notices: string[] = [];
+  const session = pool(adminUrl, 1, (message) => notices.push(message));
+  await session.begin(async (tx) => {
+    await tx.unsafe(`load 'auto_explain'`);
+    for (const [k, v] of Object.entries({ log_min_duration: '1', log_nested_statements: 'on', log_analyze: 'on', log_buffers: 'on', log_level: 'notice' })) {
+      await tx.unsafe(`set local auto_explain.${k} = '${v}'`);
+    }
+    await actAsAnon(tx as unknown as Sql);
+    await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, 1)`;
+  });
+  // the plan without the statement's text (which can be longer than the plan)
+  const planOf = (n: string) => n.replace(/Query Text:[\s\S]*?\n(?=\S.*\(cost=)/, '').slice(0, 8000);
+  const slowestStatements = notices
+    .map((n) => ({ ms: Number(/duration: ([\d.]+) ms/.exec(n)?.[1] ?? 0), plan: planOf(n) }))
+    .filter((p) => p.ms > 0 && !p.plan.includes('bench.time_availability'))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 4);
+
+  const [{ preloaded }] = await session`select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded`;
+  let pgStatStatements: unknown[] | string = 'not preloaded on this cluster (shared_preload_libraries has pg_cron only), so not used';
+  if (preloaded) {
+    await session`create extension if not exists pg_stat_statements`;
+    await session`select pg_stat_statements_reset()`;
+    await session.unsafe(`set pg_stat_statements.track = 'all'`);
+    await snapshots(runs)(session);
+    pgStatStatements = [...await session`
+      select round(total_exec_time::numeric / ${runs}, 3) as ms_per_snapshot, calls / ${runs} as calls_per_snapshot, left(query, 300) as query
+      from pg_stat_statements order by total_exec_time desc limit 8`];
+  }
+  await session.end();
+  return { byFunction, statements, slowestStatements, pgStatStatements };
+}
+
+export async function snapshot(ctx: SectionContext): Promise<SectionResult> {
+  const db = pool(ctx.stack.dbUrl, 1);
+  const built = await largeVenue(db, ctx.quick);
+  const { venue, date } = built;
+  const runs = ctx.quick ? 30 : 200;
+  progress(`snapshot: ${runs} x public.availability in the database`);
+  const inDb = await timeInDatabase(db, venue.id, date, runs);
+  progress(`snapshot: ${runs} x GET /availability/v1 over local HTTP`);
+  const http = await timeOverHttp(ctx.stack.functionsUrl, venue.id, date, runs);
+  const notModified = await timeOverHttp(ctx.stack.functionsUrl, venue.id, date, runs, http.etag);
+  const dbP = percentiles(inDb.times), httpP = percentiles(http.times), cachedP = percentiles(notModified.times);
+  const missed = dbP.p95 >= 5 || httpP.p95 >= 20;
+  progress(`snapshot: database p95 ${ms(dbP.p95)} ms, HTTP p95 ${ms(httpP.p95)} ms${missed ? '; profiling' : ''}`);
+  const prof = missed ? await profile(ctx.stack.adminUrl, venue.id, date, ctx.quick ? 5 : 20) : undefined;
+
+  const tables: Table[] = [{
+    title: `Availability snapshot: ${built.units} units, ${built.bookings} bookings on the night (guest view)`,
+    columns: ['path', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'body', 'goal'],
+    rows: [
+      ['database: public.availability as anon', dbP.n, ms(dbP.p50), ms(dbP.p95), ms(dbP.p99), ms(dbP.max), `${round(inDb.bytes / 1024)} KiB json`, 'p95 < 5 ms'],
+      ['HTTP: GET /availability/v1', httpP.n, ms(httpP.p50), ms(httpP.p95), ms(httpP.p99), ms(httpP.max), `${round(http.bytes / 1024)} KiB`, 'p95 < 20 ms'],
+      [`HTTP: same, If-None-Match (${notModified.status})`, cachedP.n, ms(cachedP.p50), ms(cachedP.p95), ms(cachedP.p99), ms(cachedP.max), `${notModified.bytes} B`, ''],
+    ],
+    note: 'Database times are server-side (clock_timestamp around each call, same connection, plans warm); HTTP times are whole requests, one at a time.',
+  }];
+  if (prof) {
+    tables.push(profileTable('Where a snapshot spends its time (per snapshot)', prof.byFunction,
+      `track_functions = all; per snapshot; ${prof.statements} statements executed for one snapshot (auto_explain count). pg_stat_statements: ${typeof prof.pgStatStatements === 'string' ? prof.pgStatStatements : 'see the JSON'}. The slowest nested statements (auto_explain) are in the JSON.`));
+  }
+  return {
+    tables,
+    goals: [
+      { goal: 'snapshot latency in the database', target: 'p95 < 5 ms', measured: `p95 ${ms(dbP.p95)} ms`, met: dbP.p95 < 5 },
+      { goal: 'snapshot latency over local HTTP', target: 'p95 < 20 ms', measured: `p95 ${ms(httpP.p95)} ms`, met: httpP.p95 < 20 },
+    ],
+    data: {
+      venue: { id: venue.id, date, units: built.units, bookings: built.bookings, fillS: built.fillS },
+      database: { ...dbP, bytes: inDb.bytes }, http: { ...httpP, bytes: http.bytes },
+      httpNotModified: { ...cachedP, status: notModified.status }, profile: prof,
+    },
+  };
+}

@@ -1,0 +1,286 @@
+// npm run bench -- strategies
+// Ways to sell pooled inventory, (a) to (e'), side by side against the same cluster, on two workloads:
+//   hot:    one section of capacity 50, 1000 attempts from 64 connections (a flash sale)
+//   spread: many units and dates, 64 connections booking at random for a fixed duration
+// (a)-(d) run the SQL in sql/bench/10_schema_and_strategies.sql on seed 000's tables; (e) is tablehold's
+// public.book as an anonymous supabase-js caller would run it (READ COMMITTED, role anon + claims),
+// and (e') the same through the Edge Functions over HTTP.
+import { createVenue, guest, pooledOverCapacity, type Venue } from '../tests/support/fixtures.ts';
+import {
+  addDays, bookAsGuest, dayAfterToday, ms, percentiles, perSecond, pool, progress, round, runWorkers, type SectionContext,
+  type SectionResult, sleep, type Sql, sqlState, type Table,
+} from './support.ts';
+
+export const WORKERS = 64;
+const CAPACITY = 50;
+const MAX_RETRIES = 100;
+
+type Isolation = 'read committed' | 'serializable';
+
+interface Attempt {
+  outcome: 'won' | 'refused' | 'error';
+  retries: number;
+  ms: number;
+  /** For errors: the SQLSTATE or HTTP status. */
+  error?: string;
+}
+
+/** Where a workload books: seed 000's seat options 1..units on `dates`, or tablehold venues. */
+interface Target {
+  dates: string[];
+  units: number;
+  venues: Venue[];
+}
+
+interface Strategy {
+  key: string;
+  name: string;
+  /** Build the workload's inventory from scratch: `units` seat options (or units across venues) on `dates`. */
+  setup(db: Sql, units: number, dates: string[]): Promise<Target>;
+  /** One booking attempt for the i-th guest, at a unit and date the workload picks. */
+  attempt(target: Target, pick: Pick, i: number): Promise<Attempt>;
+  /** What the database holds afterwards: confirmed units, and keys sold beyond their capacity. */
+  audit(db: Sql, target: Target): Promise<{ confirmed: number; overbookedKeys: number; excess: number }>;
+}
+
+/** Which unit (0-based) and date index an attempt goes for. */
+type Pick = (i: number, target: Target) => { unit: number; date: number };
+
+const hotPick: Pick = () => ({ unit: 0, date: 0 });
+const spreadPick: Pick = (_i, t) => ({
+  unit: Math.floor(Math.random() * t.units),
+  date: Math.floor(Math.random() * t.dates.length),
+});
+
+/** Full-jitter exponential backoff for SERIALIZABLE re-runs: up to 1, 2, 4 … 100 ms. */
+const backoff = (retry: number) => Math.random() * Math.min(100, 2 ** retry);
+
+/** One transaction at `isolation`; with `retry`, re-run on 40001/40P01. BH001/TH001/TH002 are refusals. */
+async function dbAttempt(db: Sql, isolation: Isolation, retry: boolean, body: (tx: Sql) => Promise<unknown>): Promise<Attempt> {
+  const t0 = performance.now();
+  for (let retries = 0;; retries++) {
+    try {
+      await db.begin(`isolation level ${isolation}`, (tx) => body(tx as unknown as Sql));
+      return { outcome: 'won', retries, ms: performance.now() - t0 };
+    } catch (e) {
+      const state = sqlState(e);
+      if (retry && (state === '40001' || state === '40P01') && retries < MAX_RETRIES) {
+        await sleep(backoff(retries));
+        continue;
+      }
+      const refused = state === 'BH001' || state === 'TH001' || state === 'TH002';
+      return { outcome: refused ? 'refused' : 'error', retries, ms: performance.now() - t0, error: refused ? undefined : state ?? String(e) };
+    }
+  }
+}
+
+/** (a)-(d): seat options 1..units with availability keys on the dates, empty. */
+function seed000(key: string, name: string, fn: string, isolation: Isolation, retry: boolean, crowd: Sql): Strategy {
+  return {
+    key,
+    name,
+    async setup(db, units, dates) {
+      await db`select bench.reset_seat_options(${units}::int, ${CAPACITY}::int, ${dates}::date[])`;
+      return { dates, units, venues: [] };
+    },
+    attempt: (t, pick, i) => {
+      const { unit, date } = pick(i, t);
+      return dbAttempt(crowd, isolation, retry, (tx) =>
+        tx.unsafe(`select bench.${fn}($1::int, $2::date, 2, $3::text)`, [unit + 1, t.dates[date], `Guest ${i}`]));
+    },
+    async audit(db) {
+      const [row] = await db`
+        select (select count(*)::int from bench.reservations where status = 'confirmed') as confirmed,
+               count(o.*)::int as overbooked_keys, coalesce(sum(o.confirmed - o.available_count), 0)::int as excess
+        from bench.overbooked o`;
+      return { confirmed: row.confirmed, overbookedKeys: row.overbooked_keys, excess: row.excess };
+    },
+  };
+}
+
+/** Venues for (e): `units` pooled date units of capacity 50, ten per venue (one per venue when hot). */
+async function engineVenues(db: Sql, units: number): Promise<Venue[]> {
+  const perVenue = Math.min(units, 10);
+  const venues: Venue[] = [];
+  for (let v = 0; v < Math.ceil(units / perVenue); v++) {
+    venues.push(await createVenue(db as never, {
+      kind: 'club',
+      units: Array.from({ length: perVenue }, (_, u) => ({
+        code: `floor-${u}`, type: 'section', mode: 'pooled', booking: 'date', capacity: CAPACITY, maxCovers: 6,
+      })),
+    }));
+  }
+  return venues;
+}
+
+/** unit n of a target's venues (ten per venue). */
+function unitOf(t: Target, n: number): { venue: Venue; unitId: string } {
+  const perVenue = Object.keys(t.venues[0].units).length;
+  const venue = t.venues[Math.floor(n / perVenue)];
+  return { venue, unitId: venue.units[`floor-${n % perVenue}`] };
+}
+
+const engineAudit: Strategy['audit'] = async (db, t) => {
+  let confirmed = 0, overbookedKeys = 0, excess = 0;
+  for (const venue of t.venues) {
+    const [row] = await db`select coalesce(sum(quantity), 0)::int as n from tablehold.allocations where venue_id = ${venue.id} and active`;
+    confirmed += row.n;
+    const over = await pooledOverCapacity(db as never, venue.id);
+    overbookedKeys += over.length;
+    excess += over.reduce((s, r) => s + Number(r.used) - Number(r.capacity), 0);
+  }
+  return { confirmed, overbookedKeys, excess };
+};
+
+/** (e): public.book as an anonymous supabase-js caller (PostgREST runs it at READ COMMITTED as role anon). */
+function engine(crowd: Sql): Strategy {
+  return {
+    key: 'e',
+    name: '(e) tablehold public.book, anon, READ COMMITTED',
+    setup: async (db, units, dates) => ({ dates, units, venues: await engineVenues(db, units) }),
+    attempt: (t, pick, i) => {
+      const { unit, date } = pick(i, t);
+      const { venue, unitId } = unitOf(t, unit);
+      return dbAttempt(crowd, 'read committed', false, (tx) => bookAsGuest(tx, venue.id, t.dates[date], unitId, guest(i)));
+    },
+    audit: engineAudit,
+  };
+}
+
+/** (e'): POST /functions/v1/book/v1 with plain fetch (each request one SERIALIZABLE transaction on the server). */
+function engineHttp(functionsUrl: string): Strategy {
+  return {
+    key: "e'",
+    name: "(e') tablehold POST /book/v1 (Edge Functions)",
+    setup: async (db, units, dates) => ({ dates, units, venues: await engineVenues(db, units) }),
+    async attempt(t, pick, i) {
+      const { unit, date } = pick(i, t);
+      const { venue, unitId } = unitOf(t, unit);
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${functionsUrl}/functions/v1/book/v1`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ venue_id: venue.id, party_size: 2, date: t.dates[date], unit_ids: [unitId], guest: guest(i) }),
+        });
+        await res.arrayBuffer();
+        const retries = Number(res.headers.get('x-retries') ?? 0);
+        const outcome = res.status === 201 ? 'won' : res.status === 409 ? 'refused' : 'error';
+        return { outcome, retries, ms: performance.now() - t0, error: outcome === 'error' ? `HTTP ${res.status}` : undefined };
+      } catch (e) {
+        return { outcome: 'error', retries: 0, ms: performance.now() - t0, error: String(e) };
+      }
+    },
+    audit: engineAudit,
+  };
+}
+
+export interface StrategyRow {
+  strategy: string;
+  workload: 'hot' | 'spread';
+  attempts: number;
+  won: number;
+  refused: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  confirmed: number;
+  overbookedKeys: number;
+  excess: number;
+  retries: number;
+  elapsedMs: number;
+  attemptsPerS: number;
+  bookingsPerS: number;
+  latency: ReturnType<typeof percentiles>;
+}
+
+interface Workload {
+  name: 'hot' | 'spread';
+  units: number;
+  dates: string[];
+  limit: { total?: number; durationMs?: number };
+  pick: Pick;
+}
+
+async function measure(db: Sql, s: Strategy, w: Workload): Promise<StrategyRow> {
+  const target = await s.setup(db, w.units, w.dates);
+  const attempts: Attempt[] = [];
+  progress(`strategies/${w.name} ${s.name}`);
+  const { elapsedMs } = await runWorkers(`${w.name} ${s.key}`, WORKERS, w.limit, async (i) => {
+    attempts.push(await s.attempt(target, w.pick, i));
+  });
+  const audit = await s.audit(db, target);
+  const count = (o: Attempt['outcome']) => attempts.filter((a) => a.outcome === o).length;
+  const errorKinds: Record<string, number> = {};
+  for (const a of attempts) if (a.error) errorKinds[a.error] = (errorKinds[a.error] ?? 0) + 1;
+  const row: StrategyRow = {
+    strategy: s.name, workload: w.name, attempts: attempts.length, won: count('won'), refused: count('refused'),
+    errors: count('error'), errorKinds, ...audit,
+    retries: attempts.reduce((n, a) => n + a.retries, 0), elapsedMs: round(elapsedMs),
+    attemptsPerS: round(perSecond(attempts.length, elapsedMs)), bookingsPerS: round(perSecond(count('won'), elapsedMs)),
+    latency: percentiles(attempts.map((a) => a.ms)),
+  };
+  progress(`  ${row.won} won, ${row.refused} refused, ${row.errors} errors, ${row.overbookedKeys} overbooked, ${row.retries} retries, ${row.bookingsPerS} bookings/s`);
+  return row;
+}
+
+/** The spread load's shape: 200 units (seat options, or 20 venues of 10) on 30 dates. */
+export function spreadWorkload(ctx: SectionContext): Workload {
+  const first = dayAfterToday(10);
+  return {
+    name: 'spread',
+    units: 200,
+    dates: Array.from({ length: 30 }, (_, i) => addDays(first, i)),
+    limit: { durationMs: ctx.durationS * 1000 },
+    pick: spreadPick,
+  };
+}
+
+/** tablehold's (e) on the spread load alone: what the ceiling section compares with pgbench. */
+export function engineSpread(ctx: SectionContext): Promise<StrategyRow> {
+  const db = pool(ctx.stack.dbUrl, 2);
+  const crowd = pool(ctx.stack.dbUrl, WORKERS);
+  return measure(db, engine(crowd), spreadWorkload(ctx));
+}
+
+export async function strategies(ctx: SectionContext): Promise<SectionResult> {
+  const db = pool(ctx.stack.dbUrl, 2);
+  const crowd = pool(ctx.stack.dbUrl, WORKERS);
+  const all: Strategy[] = [
+    seed000('a', '(a) count-then-insert, READ COMMITTED (seed 000)', 'count_then_insert', 'read committed', false, crowd),
+    seed000('b', '(b) count-then-insert, SERIALIZABLE + retries', 'count_then_insert', 'serializable', true, crowd),
+    seed000('c', '(c) advisory lock per unit+date (seed 002)', 'advisory_lock_then_insert', 'read committed', false, crowd),
+    seed000('d', '(d) row lock on a counter row (seed 003)', 'counter_row_then_insert', 'read committed', false, crowd),
+    engine(crowd),
+    engineHttp(ctx.stack.functionsUrl),
+  ];
+  const hot: Workload = { name: 'hot', units: 1, dates: [dayAfterToday(10)], limit: { total: ctx.quick ? 300 : 1000 }, pick: hotPick };
+  const rows: StrategyRow[] = [];
+  for (const w of [hot, spreadWorkload(ctx)]) {
+    for (const s of all) rows.push(await measure(db, s, w));
+  }
+  const table = (w: Workload['name'], title: string, note: string): Table => ({
+    title,
+    columns: ['strategy', 'attempts', 'won', 'refused', 'errors', 'confirmed', 'overbooked keys (+excess)', 'retries', 'attempts/s', 'bookings/s', 'p50 ms', 'p95 ms', 'p99 ms'],
+    rows: rows.filter((r) => r.workload === w).map((r) => [
+      r.strategy, r.attempts, r.won, r.refused, r.errors, r.confirmed, `${r.overbookedKeys} (+${r.excess})`, r.retries,
+      r.attemptsPerS, r.bookingsPerS, ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99),
+    ]),
+    note,
+  });
+  const hotEngine = rows.filter((r) => r.workload === 'hot' && r.strategy.startsWith('(e'));
+  return {
+    tables: [
+      table('hot', `Hot section: capacity ${CAPACITY}, ${hot.limit.total} attempts from ${WORKERS} connections`,
+        'Latency is per attempt (one transaction, with its re-runs and backoff for (b); one HTTP request for (e\')). "confirmed" is counted in the database afterwards.'),
+      table('spread', `Spread load: 200 units x 30 dates, ${WORKERS} connections, ${ctx.durationS} s each`,
+        '(a)-(d): 200 seat options. (e), (e\'): 20 venues of 10 pooled units (tablehold serializes writers per venue and date).'),
+    ],
+    goals: hotEngine.map((r) => ({
+      goal: `hot section: exactly ${CAPACITY} confirmed, zero 5xx — ${r.strategy.split(' ')[0]}`,
+      target: `${CAPACITY} confirmed, 0 overbooked, 0 errors`,
+      measured: `${r.confirmed} confirmed, ${r.overbookedKeys} overbooked, ${r.errors} errors`,
+      met: r.confirmed === CAPACITY && r.overbookedKeys === 0 && r.errors === 0,
+    })),
+    data: { workers: WORKERS, capacity: CAPACITY, rows },
+  };
+}

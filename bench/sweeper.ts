@@ -1,0 +1,83 @@
+// npm run bench -- sweeper
+// 10 000 holds (20 pooled units x 5 nights x 100), made as if ten minutes ago so they expired five
+// minutes ago, then one public.sweep_expired_holds(): its time, and the hold_expired events it
+// emits; also 1 000 holds (x 10) for the scaling, and a guest booking one of the swept nights while
+// the sweep runs. The pg_cron sweeper job is paused meanwhile so that it cannot sweep them first.
+import { createVenue, guest, type UnitSpec } from '../tests/support/fixtures.ts';
+import { bulkBook } from './bulk.ts';
+import {
+  addDays, bookAsGuest, ms, pool, progress, round, type SectionContext, type SectionResult, sleep, type Sql,
+} from './support.ts';
+
+const UNITS = 20;
+const DATES = 5;
+const JOB = 'tablehold-sweep-expired-holds';
+
+interface Sweep {
+  holds: number;
+  swept: number;
+  elapsedMs: number;
+  eventsEmitted: number;
+  stillHeld: number;
+  /** A guest booking on the first swept night, started 1 s into the sweep: how long it took. */
+  probeMs?: number;
+}
+
+/** `perKey` expired holds on each of 20 pooled units x 5 nights of a fresh venue, then one sweep. */
+async function sweep(db: Sql, probe: Sql | undefined, perKey: number): Promise<Sweep> {
+  const units: UnitSpec[] = Array.from({ length: UNITS }, (_, i) => ({
+    code: `floor-${i}`, type: 'section', mode: 'pooled', booking: 'date', capacity: perKey, maxCovers: 6,
+  }));
+  const venue = await createVenue(db as never, { kind: 'bar', units });
+  // nights of their own, 70 days out: their references do not crowd the other sections' dates
+  const dates = Array.from({ length: DATES }, (_, i) => addDays(venue.date, 60 + i));
+  const [{ tenMinutesAgo }] = await db`select (now() - interval '10 minutes')::text as "tenMinutesAgo"`;
+  progress(`sweeper: making ${UNITS * DATES * perKey} holds that expired 5 minutes ago`);
+  let holds = 0;
+  for (const date of dates) {
+    holds += await bulkBook(db, venue.id, date, `
+      select u.id as unit_id, null::uuid as slot_id, tablehold.service_window(v, '${date}') as during
+      from tablehold.units u join tablehold.venues v on v.id = u.venue_id, generate_series(1, ${perKey}) n
+      where u.venue_id = '${venue.id}'`, { status: 'held', frozenNow: tenMinutesAgo });
+  }
+  progress(`sweeper: public.sweep_expired_holds() over ${holds} expired holds`);
+  const t0 = performance.now();
+  const sweeping = db`select public.sweep_expired_holds(10000) as swept`;
+  const probing = probe && sleep(1000).then(async () => {
+    const p0 = performance.now();
+    await probe.begin((tx) => bookAsGuest(tx as unknown as Sql, venue.id, dates[0], venue.units['floor-0'], guest('during-sweep')));
+    return performance.now() - p0;
+  });
+  const [{ swept }] = await sweeping;
+  const elapsedMs = round(performance.now() - t0);
+  const probeMs = probing ? round(await probing) : undefined;
+  const [{ held, emitted }] = await db`
+    select (select count(*)::int from tablehold.bookings where venue_id = ${venue.id} and status = 'held') as held,
+           (select count(*)::int from public.availability_events where venue_id = ${venue.id} and reason = 'hold_expired') as emitted`;
+  const eventsEmitted = emitted as number;
+  progress(`sweeper: ${swept} swept in ${ms(elapsedMs)} ms, ${eventsEmitted} events${probeMs ? `; a booking during it took ${ms(probeMs)} ms` : ''}`);
+  return { holds, swept, elapsedMs, eventsEmitted, stillHeld: held, probeMs };
+}
+
+export async function sweeper(ctx: SectionContext): Promise<SectionResult> {
+  const db = pool(ctx.stack.dbUrl, 1);
+  const probe = pool(ctx.stack.dbUrl, 1);
+  const admin = pool(ctx.stack.adminUrl, 1);
+  const paused = await admin`update cron.job set active = false where jobname = ${JOB} and active returning jobid`;
+  try {
+    const sweeps = [await sweep(db, undefined, ctx.quick ? 1 : 10), await sweep(db, probe, ctx.quick ? 10 : 100)];
+    return {
+      tables: [{
+        title: 'Sweeper: expired holds on 20 pooled units x 5 nights, one public.sweep_expired_holds() each',
+        columns: ['holds swept', 'time ms', 'holds/s', 'hold_expired events', 'still held', 'a booking on a swept night meanwhile'],
+        rows: sweeps.map((w) => [w.swept, ms(w.elapsedMs), round((w.swept * 1000) / w.elapsedMs), w.eventsEmitted, w.stillHeld, w.probeMs === undefined ? '' : `waited ${ms(w.probeMs)} ms`]),
+        note: 'Time = one call of public.sweep_expired_holds(10000) as the trusted postgres session, commit included. '
+          + 'One event per key, not per hold: the first expiry on a key already counts every lapsed hold there as free. '
+          + 'The booking starts 1 s into the sweep, on the first night swept.',
+      }],
+      data: { sweeps },
+    };
+  } finally {
+    if (paused.length) await admin`update cron.job set active = true where jobname = ${JOB}`;
+  }
+}
