@@ -24,6 +24,7 @@ export const errorCodes: Record<string, ErrorCode> = {
   DATE_OF_BIRTH_REQUIRED: { sqlstate: 'TH014', http: 422, message: 'This venue needs your date of birth to confirm your age.' },
   CLIENT_EMAIL_TAKEN: { sqlstate: 'TH015', http: 409, message: 'A client with that email already exists at this venue.' },
   NO_TABLE_AVAILABLE: { sqlstate: 'TH016', http: 409, message: 'Sorry, no table is free for that party size at that time.' },
+  DIRECT_EDIT_REFUSED: { sqlstate: 'TH017', http: 409, message: "This change must go through tablehold's functions." },
 };
 
 /** Refusals the metrics count as "conflicts prevented" (recorded after the rollback). */

@@ -194,7 +194,8 @@ export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'DATE_OF_BIRTH_REQUIRED'
   | 'CLIENT_EMAIL_TAKEN'
-  | 'NO_TABLE_AVAILABLE';
+  | 'NO_TABLE_AVAILABLE'
+  | 'DIRECT_EDIT_REFUSED';
 
 /** Codes the HTTP layer itself answers with (README, "The HTTP API"). */
 export type HttpErrorCode =

@@ -15,13 +15,16 @@ select results_eq($$ select t.tgdeferrable, t.tginitdeferred, c.condeferrable, c
                      where t.tgrelid = 'tablehold.bookings'::regclass and t.tgname = 'tg_bookings__staff_event' $$,
   $$ values (true, true, true, true) $$, 'the staff event trigger on bookings is a constraint trigger, deferrable initially deferred');
 
--- just one staff event at the-vault and one at nora-kitchen, written as postgres
+-- just one staff event at the-vault and one at nora-kitchen, written as the engine would (direct
+-- edits of the feed are refused: 179)
+select set_config('tablehold.engine', 'on', true);
 delete from public.staff_events;
 insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size, starts_at, ends_at, guest_name, units, actor_role)
 values ('00000000-0000-4000-b000-000000000002', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-VAULT1', 'booking', 'confirmed', 4,
         '2026-11-27 22:00Z', '2026-11-28 01:00Z', 'Ada Lovelace', '{vip-booth-1}', 'guest'),
        ('00000000-0000-4000-b000-000000000003', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-NORA01', 'booking', 'confirmed', 2,
         '2026-11-27 23:00Z', '2026-11-28 00:30Z', 'Grace Hopper', '{t1}', 'guest');
+select set_config('tablehold.engine', '', true);
 
 select tests.authenticate_as_anon();
 select lives_ok($$ select count(*) from public.availability_events $$, 'anon reads the availability events');
