@@ -2,10 +2,12 @@
 # npm run generate: refresh the committed generated files from the local database and the routes:
 #   functions/_shared/database.types.ts  (supabase gen types)
 #   docs/openapi.json                    (from the routes' zod schemas)
-# npm test fails while either is stale.
+#   functions/_shared/error-codes.ts, sdk/src/error-codes.ts, docs/errors.md (from supabase/errors.json)
+# npm test fails while any of them is stale.
 set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
+node "$ROOT/scripts/generate-errors.mjs"
 bash "$ROOT/scripts/db.sh" up
 db_gen_types >"$ROOT/functions/_shared/database.types.ts"
 (cd "$ROOT" && deno_cli run --quiet scripts/openapi.ts) >"$ROOT/docs/openapi.json"
