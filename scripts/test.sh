@@ -27,7 +27,7 @@ log "supabase db lint"
 rc=0; db_lint || rc=$?; echo "$rc" >"$results/lint.rc"
 
 # Drift guards: the committed generated files must match what their sources generate (the OpenAPI
-# document is checked by vitest).
+# document is checked by vitest), and committed migrations must never change.
 log "functions/_shared/database.types.ts is up to date"
 rc=0
 db_gen_types | diff -u "$ROOT/functions/_shared/database.types.ts" - >&2 \
@@ -37,6 +37,10 @@ echo "$rc" >"$results/types.rc"
 log "the error registry's copies are generated from supabase/errors.json"
 rc=0; node "$ROOT/scripts/generate-errors.mjs" --check || rc=$?
 echo "$rc" >"$results/registry.rc"
+
+log "committed migrations are unchanged and every migration is listed"
+rc=0; node "$ROOT/scripts/migration-checksums.mjs" check || rc=$?
+echo "$rc" >"$results/migrations.rc"
 
 shopt -s nullglob
 pgtap_files=("$ROOT"/sql/tests/*.sql)
