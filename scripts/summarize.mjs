@@ -10,9 +10,9 @@ const read = (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, nam
 const exitCode = (name) => Number(read(`${name}.rc`) ?? 1);
 const suites = [];
 
-// 1. Single checks (supabase db lint, generated-file drift, migration checksums): one test each,
-//    passes when it exits 0.
-for (const name of ['lint', 'types', 'registry', 'migrations']) {
+// 1. Single checks (supabase db lint, generated-file drift, migration checksums, schema dump): one
+//    test each, passes when it exits 0.
+for (const name of ['lint', 'types', 'registry', 'migrations', 'schema']) {
   if (read(`${name}.rc`) === null) continue;
   const ok = exitCode(name) === 0;
   suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });

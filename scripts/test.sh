@@ -42,6 +42,12 @@ log "committed migrations are unchanged and every migration is listed"
 rc=0; node "$ROOT/scripts/migration-checksums.mjs" check || rc=$?
 echo "$rc" >"$results/migrations.rc"
 
+log "supabase/schema.sql is the migrated schema"
+rc=0
+{ db_dump_schema >"$results/schema.sql" && diff -u "$ROOT/supabase/schema.sql" "$results/schema.sql" >&2; } \
+  || { log "supabase/schema.sql is stale: run npm run generate"; rc=1; }
+echo "$rc" >"$results/schema.rc"
+
 shopt -s nullglob
 pgtap_files=("$ROOT"/sql/tests/*.sql)
 if ((${#pgtap_files[@]})); then
