@@ -10,8 +10,9 @@ const read = (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, nam
 const exitCode = (name) => Number(read(`${name}.rc`) ?? 1);
 const suites = [];
 
-// 1. Single checks (supabase db lint, generated-file drift): one test each, passes when it exits 0.
-for (const name of ['lint', 'types']) {
+// 1. Single checks (supabase db lint, generated-file drift, migration checksums, schema dump): one
+//    test each, passes when it exits 0.
+for (const name of ['lint', 'types', 'registry', 'migrations', 'schema']) {
   if (read(`${name}.rc`) === null) continue;
   const ok = exitCode(name) === 0;
   suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
@@ -62,7 +63,7 @@ let failed = 0;
 for (const s of suites) {
   passed += s.passed;
   failed += s.failed;
-  console.log(`  ${s.name.padEnd(7)} passed ${s.passed}, failed ${s.failed}${s.note ? ` (${s.note})` : ''}`);
+  console.log(`  ${s.name.padEnd(10)} passed ${s.passed}, failed ${s.failed}${s.note ? ` (${s.note})` : ''}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm test: a throwaway cluster (never the npm start one), then lint, pgTAP and vitest.
-# Ends with one line "N passed, N failed" over all three; exits non-zero if anything failed.
+# npm test: a throwaway cluster (never the npm start one), then lint, drift guards, pgTAP and vitest.
+# Ends with one line "N passed, N failed" over all of them; exits non-zero if anything failed.
 set -euo pipefail
 export TABLEHOLD_DB_DIR="${TABLEHOLD_TEST_DB_DIR:-$(cd -- "$(dirname -- "$0")/.." && pwd)/.local/test-db}"
 export TABLEHOLD_DB_PORT="${TABLEHOLD_TEST_DB_PORT:-54329}"
@@ -26,12 +26,27 @@ fi
 log "supabase db lint"
 rc=0; db_lint || rc=$?; echo "$rc" >"$results/lint.rc"
 
-# Drift guards: the committed database types and OpenAPI document must match what the code generates.
-log "generated files are up to date"
+# Drift guards: the committed generated files must match what their sources generate (the OpenAPI
+# document is checked by vitest), and committed migrations must never change.
+log "functions/_shared/database.types.ts is up to date"
 rc=0
 db_gen_types | diff -u "$ROOT/functions/_shared/database.types.ts" - >&2 \
   || { log "functions/_shared/database.types.ts is stale: run npm run generate"; rc=1; }
 echo "$rc" >"$results/types.rc"
+
+log "the error registry's copies are generated from supabase/errors.json"
+rc=0; node "$ROOT/scripts/generate-errors.mjs" --check || rc=$?
+echo "$rc" >"$results/registry.rc"
+
+log "committed migrations are unchanged and every migration is listed"
+rc=0; node "$ROOT/scripts/migration-checksums.mjs" check || rc=$?
+echo "$rc" >"$results/migrations.rc"
+
+log "supabase/schema.sql is the migrated schema"
+rc=0
+{ db_dump_schema >"$results/schema.sql" && diff -u "$ROOT/supabase/schema.sql" "$results/schema.sql" >&2; } \
+  || { log "supabase/schema.sql is stale: run npm run generate"; rc=1; }
+echo "$rc" >"$results/schema.rc"
 
 shopt -s nullglob
 pgtap_files=("$ROOT"/sql/tests/*.sql)

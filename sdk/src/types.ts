@@ -1,5 +1,6 @@
 // The shapes the tablehold API speaks: the availability snapshot, the availability event, booking
 // requests and bookings, and the error codes (docs/errors.md). Field names are the API's own.
+import type { ErrorCode, HttpErrorCode } from './error-codes.ts';
 
 /** An ISO 8601 instant, e.g. `2026-12-04T22:00:00+00:00`. Compare instants with `toMillis`, never as text. */
 export type Instant = string;
@@ -177,36 +178,8 @@ export interface PlacedBooking extends Booking {
   replayed?: boolean;
 }
 
-/** The domain error codes of docs/errors.md (the engine's registry, `tablehold.error_codes`). */
-export type ErrorCode =
-  | 'SECTION_NOT_AVAILABLE'
-  | 'TABLE_NOT_AVAILABLE'
-  | 'HOLD_EXPIRED'
-  | 'INVALID_PARTY_SIZE'
-  | 'OUTSIDE_OPENING_HOURS'
-  | 'OUTSIDE_BOOKING_WINDOW'
-  | 'UNDERAGE'
-  | 'PACING_LIMIT_REACHED'
-  | 'INVALID_TRANSITION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'IDEMPOTENCY_CONFLICT'
-  | 'INVALID_REQUEST'
-  | 'DATE_OF_BIRTH_REQUIRED'
-  | 'CLIENT_EMAIL_TAKEN'
-  | 'NO_TABLE_AVAILABLE'
-  | 'DIRECT_EDIT_REFUSED';
-
-/** Codes the HTTP layer itself answers with (README, "The HTTP API"). */
-export type HttpErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'UNAUTHORIZED'
-  | 'ROUTE_NOT_FOUND'
-  | 'UNSUPPORTED_API_VERSION'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'INTERNAL';
+/** The registry's codes (ErrorCode, HttpErrorCode) are generated from supabase/errors.json. */
+export type { ErrorCode, HttpErrorCode };
 
 /** Codes made by the SDK: `NETWORK` (no response at all: offline, DNS, CORS, reset) and
  *  `BAD_RESPONSE` (a response that is not the API's JSON envelope, e.g. a proxy's HTML 502). */

@@ -1,13 +1,11 @@
 // The contract the API publishes is the one the code has: docs/openapi.json is what the routes
-// generate (and what GET /openapi/v1 serves), the error codes the API maps are the database's
-// registry, and supabase/config.toml deploys every function from its own folder.
+// generate (and what GET /openapi/v1 serves), and supabase/config.toml deploys every function from
+// its own folder. (The error codes the API maps: tests/engine/the_error_registry_table_equals_its_source_file.)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EdgeFunction } from '../../functions/_shared/app.ts';
-import { errorCodes } from '../../functions/_shared/error-codes.ts';
 import { openapiDocument } from '../../functions/_shared/openapi.ts';
 import { documented } from '../../functions/openapi/routes.ts';
-import { closeAll, sql } from '../support/db';
 import { call } from '../support/flood';
 
 const root = new URL('../../', import.meta.url);
@@ -56,9 +54,6 @@ const functionFolders = () =>
     .filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name).sort();
 
 describe('the contract is generated and current', () => {
-  const db = sql();
-  afterAll(closeAll);
-
   it('docs/openapi.json is exactly the document the routes generate', () => {
     expect(committed()).toStrictEqual(generated());
   });
@@ -114,13 +109,6 @@ describe('the contract is generated and current', () => {
     const served = await call('GET', 'openapi/v1');
     expect(served.status).toBe(200);
     expect(served.body).toStrictEqual(committed());
-  });
-
-  it('functions/_shared/error-codes.ts maps exactly the codes, SQLSTATEs, HTTP statuses and messages of tablehold.error_codes', async () => {
-    const rows = await db`select code, sqlstate::text as sqlstate, http_status, message from tablehold.error_codes order by code`;
-    expect(rows.length).toBeGreaterThan(0);
-    const inDatabase = Object.fromEntries(rows.map((r) => [r.code, { sqlstate: r.sqlstate, http: r.http_status, message: r.message }]));
-    expect(errorCodes).toStrictEqual(inDatabase);
   });
 
   it('supabase/config.toml deploys every function folder from its own index.ts, which serves the routes module\'s function, with verify_jwt off', async () => {
