@@ -1,6 +1,6 @@
 -- Local time everywhere (issue 8): one conversion from a venue's wall clock to instants, service
 -- days that tile time across every clock change, hours after midnight on the service date's night,
--- and configuration that cannot contradict the service day.
+-- pacing buckets on the venue's clock, and configuration that cannot contradict the service day.
 --
 -- The rules (README, "Local time"):
 -- 1. A wall-clock time of a venue becomes the FIRST instant at which the venue's clocks show that
@@ -12,6 +12,9 @@
 --    weekly hours 00:30-03:00 of a Friday are the early hours of Saturday, the end of Friday's night.
 --    Hours and slots must lie within one service day (cutover to next cutover); triggers refuse
 --    the rest, so every start the grid offers belongs to the date it is offered for.
+-- 3. Pacing buckets are spans of the venue's wall clock: floor((local start - local midnight of the
+--    service date) / per) * per, with per dividing a day. Both passes of a repeated hour share a
+--    bucket; a skipped hour leaves its buckets empty. Covers are counted within the service date.
 --
 -- Performance: the SQL helpers are BEGIN ATOMIC bodies without SET clauses and with qualified
 -- names, so the planner inlines them into their callers (plan_time, available_times, the
@@ -434,6 +437,66 @@ execute function tablehold.tg_venues__before_update();
 
 comment on table tablehold.opening_hours is 'Weekly hours per ISO weekday (1 = Monday) of the service date. closes <= opens spans midnight (22:00 to 04:00); a time before the venue cutover is on the next calendar day (00:30-03:00 on a Friday is the early hours of Saturday, Friday''s night). Hours lie within one service day (a trigger refuses the rest).';
 comment on table tablehold.slots is 'Named windows on the weekly schedule (a club night''s 21:00 slot). A start before the venue cutover falls on the next calendar day; ends <= starts spans midnight. Slots lie within one service day (a trigger refuses the rest).';
+
+/** Pacing: at most max_covers may start per interval, venue-wide or per area. Intervals are spans of
+ *  the venue's wall clock, counted from local midnight of the service date: the booking's bucket is
+ *  [midnight + k * per, midnight + (k + 1) * per) holding its local start, so an hourly rule's
+ *  buckets are local 19:00-20:00 whatever the zone's offset (+05:30, +12:45). Across a clock change
+ *  a bucket keeps its wall-clock span: both passes of a repeated hour fall into the same buckets
+ *  (the cap then covers more real time, never less), and buckets inside a skipped hour are empty.
+ *  Covers are counted within the booking's service date, after its own allocation, under an
+ *  advisory lock per rule and bucket. */
+create or replace function tablehold.check_pacing(p_booking_id uuid)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_booking tablehold.bookings;
+  v_timezone text;
+  v_now timestamptz := tablehold.clock();
+  v_local timestamp;
+  v_rule record;
+  v_bucket timestamp;
+  v_covers bigint;
+begin
+  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
+  select v.timezone into v_timezone from tablehold.venues v where v.id = v_booking.venue_id;
+  v_local := lower(v_booking.during) at time zone v_timezone;
+  for v_rule in
+    select r.* from tablehold.pacing_rules r
+    where r.venue_id = v_booking.venue_id
+      and (r.area_id is null or r.area_id in (
+        select u.area_id from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+        where a.booking_id = p_booking_id and a.active))
+    order by r.id
+  loop
+    v_bucket := v_booking.service_date::timestamp
+      + (floor(extract(epoch from v_local - v_booking.service_date::timestamp) / extract(epoch from v_rule.per))
+         * extract(epoch from v_rule.per))::float8 * interval '1 second';
+    perform pg_advisory_xact_lock(hashtextextended(
+      'tablehold.pacing:' || v_rule.id || ':' || v_booking.service_date || ':' || v_bucket, 0));
+    select coalesce(sum(b.party_size), 0) into v_covers
+      from tablehold.bookings b
+     where b.venue_id = v_booking.venue_id and b.service_date = v_booking.service_date
+       and b.kind = 'booking' and tablehold.status_holds_inventory(b.status)
+       and (b.status <> 'held' or b.hold_expires_at > v_now)
+       and (lower(b.during) at time zone v_timezone) >= v_bucket
+       and (lower(b.during) at time zone v_timezone) < v_bucket + v_rule.per
+       and (v_rule.area_id is null or exists (
+         select 1 from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+         where a.booking_id = b.id and a.active and u.area_id = v_rule.area_id));
+    if v_covers > v_rule.max_covers then
+      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object(
+        'interval_start', tablehold.local_instant(v_timezone, v_bucket), 'per', v_rule.per, 'max_covers', v_rule.max_covers));
+    end if;
+  end loop;
+end;
+$$;
+
+alter table tablehold.pacing_rules add constraint pacing_rules_per_divides_day_check
+  check (per <= interval '1 day' and 86400 % extract(epoch from per) = 0);
+comment on column tablehold.pacing_rules.per is 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
 
 revoke execute on all functions in schema tablehold from public, anon, authenticated;
 grant execute on function tablehold.caller_rank(uuid) to authenticated;
