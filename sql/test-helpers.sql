@@ -5,6 +5,7 @@
 --   select tests.authenticate_as('alice');        -- role authenticated + JWT claims
 --   select tests.freeze_time('2030-06-01 20:00+00');
 --   select tests.clear_authentication();          -- back to the connecting role (postgres)
+--   select tests.error_detail($$select public.book(...)$$);  -- the refusal's DETAIL as jsonb
 -- Role and claims are transaction-local (set_config(..., true)): call them inside begin ... rollback.
 
 create schema tests;
@@ -88,5 +89,18 @@ create function tests.unfreeze_time()
 returns void language sql as $$
   select set_config('tablehold.frozen_now', '', true);
 $$;
+
+/** The DETAIL (as jsonb) of the error a statement raises; null when it succeeds (its effects then stay). */
+create function tests.error_detail(p_sql text)
+returns jsonb language plpgsql as $$
+declare
+  v_detail text;
+begin
+  execute p_sql;
+  return null;
+exception when others then
+  get stacked diagnostics v_detail = pg_exception_detail;
+  return v_detail::jsonb;
+end $$;
 
 grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;

@@ -302,6 +302,7 @@ CREATE FUNCTION public.available_times(p_venue_id uuid, p_date date, p_party_siz
 declare
   v_venue tablehold.venues;
   v_turn interval;
+  v_now timestamptz := tablehold.clock();
 begin
   v_venue := tablehold.venue(p_venue_id);
   if p_date is null then
@@ -312,15 +313,14 @@ begin
   end if;
   v_turn := tablehold.turn_time(v_venue, p_party_size);
   return coalesce((
-    select jsonb_agg(jsonb_build_object('starts_at', t.at, 'tables_free', t.singles, 'bookable', t.options > 0) order by t.at)
-    from (
-      select g.at,
-        (select count(*) from tablehold.table_candidates(v_venue.id, tstzrange(g.at, g.at + v_turn + v_venue.buffer), p_party_size) c where c.kind = 'single') as singles,
-        (select count(*) from tablehold.table_candidates(v_venue.id, tstzrange(g.at, g.at + v_turn + v_venue.buffer), p_party_size)) as options
-      from tablehold.opening_spans(v_venue, p_date) s,
-           generate_series(lower(s), upper(s) - v_turn, v_venue.start_grid) g(at)
-      where g.at >= tablehold.clock() + v_venue.min_notice
-    ) t), '[]');
+    select jsonb_agg(jsonb_build_object('starts_at', g.at, 'tables_free', c.singles, 'bookable', c.options > 0) order by g.at)
+    from tablehold.table_starts(v_venue, p_date, v_turn) g(at)
+    cross join lateral (
+      select count(*) filter (where t.kind = 'single') as singles, count(*) as options
+      from tablehold.table_candidates(v_venue.id, tstzrange(g.at, g.at + v_turn + v_venue.buffer), p_party_size) t
+    ) c
+    where tablehold.booking_window_problem(v_venue, 'time', p_date, tstzrange(g.at, g.at + v_turn), v_now, false) is null
+  ), '[]');
 end;
 $$;
 
@@ -1447,6 +1447,103 @@ $$;
 ALTER FUNCTION tablehold.booking_json(p_booking_id uuid) OWNER TO postgres;
 
 --
+-- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
+$$;
+
+ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
+
+--
+-- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.venues (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    operator_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    kind tablehold.venue_kind NOT NULL,
+    timezone text NOT NULL,
+    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
+    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
+    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
+    min_party integer DEFAULT 1 NOT NULL,
+    max_party integer DEFAULT 50 NOT NULL,
+    min_age integer,
+    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
+    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
+    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
+    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
+    requires_approval boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
+    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
+    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
+    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
+    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
+    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
+    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
+    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
+    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
+);
+
+ALTER TABLE tablehold.venues OWNER TO postgres;
+
+--
+-- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
+
+--
+-- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
+
+--
+-- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+
+--
+-- Name: booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamp with time zone, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if upper(p_during) <= p_now or (p_mode = 'time' and lower(p_during) < p_now)
+     or (p_mode = 'date' and (select max(upper(s)) from tablehold.opening_spans(p_venue, p_date) s) <= p_now) then
+    return 'past';
+  end if;
+  if not p_override then
+    if least(lower(p_during), upper(p_during) - interval '1 second') < p_now + p_venue.min_notice
+       and (p_mode = 'time' or upper(p_during) <= p_now + p_venue.min_notice) then
+      return 'notice';
+    end if;
+    if p_date > tablehold.service_date_of(p_venue, p_now + p_venue.booking_horizon) then
+      return 'horizon';
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) OWNER TO postgres;
+
+--
 -- Name: caller_rank(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1539,11 +1636,16 @@ CREATE FUNCTION tablehold.check_pacing(p_booking_id uuid) RETURNS void
     AS $$
 declare
   v_booking tablehold.bookings;
+  v_timezone text;
+  v_now timestamptz := tablehold.clock();
+  v_local timestamp;
   v_rule record;
-  v_bucket timestamptz;
+  v_bucket timestamp;
   v_covers bigint;
 begin
   select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
+  select v.timezone into v_timezone from tablehold.venues v where v.id = v_booking.venue_id;
+  v_local := lower(v_booking.during) at time zone v_timezone;
   for v_rule in
     select r.* from tablehold.pacing_rules r
     where r.venue_id = v_booking.venue_id
@@ -1552,21 +1654,24 @@ begin
         where a.booking_id = p_booking_id and a.active))
     order by r.id
   loop
-    v_bucket := to_timestamp(floor(extract(epoch from lower(v_booking.during)) / extract(epoch from v_rule.per))
-                             * extract(epoch from v_rule.per));
-    perform pg_advisory_xact_lock(hashtextextended('tablehold.pacing:' || v_rule.id || ':' || v_bucket, 0));
+    v_bucket := v_booking.service_date::timestamp
+      + (floor(extract(epoch from v_local - v_booking.service_date::timestamp) / extract(epoch from v_rule.per))
+         * extract(epoch from v_rule.per))::float8 * interval '1 second';
+    perform pg_advisory_xact_lock(hashtextextended(
+      'tablehold.pacing:' || v_rule.id || ':' || v_booking.service_date || ':' || v_bucket, 0));
     select coalesce(sum(b.party_size), 0) into v_covers
       from tablehold.bookings b
      where b.venue_id = v_booking.venue_id and b.service_date = v_booking.service_date
        and b.kind = 'booking' and tablehold.status_holds_inventory(b.status)
-       and (b.status <> 'held' or b.hold_expires_at > tablehold.clock())
-       and lower(b.during) >= v_bucket and lower(b.during) < v_bucket + v_rule.per
+       and (b.status <> 'held' or b.hold_expires_at > v_now)
+       and (lower(b.during) at time zone v_timezone) >= v_bucket
+       and (lower(b.during) at time zone v_timezone) < v_bucket + v_rule.per
        and (v_rule.area_id is null or exists (
          select 1 from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
          where a.booking_id = b.id and a.active and u.area_id = v_rule.area_id));
     if v_covers > v_rule.max_covers then
       perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object(
-        'interval_start', v_bucket, 'per', v_rule.per, 'max_covers', v_rule.max_covers));
+        'interval_start', tablehold.local_instant(v_timezone, v_bucket), 'per', v_rule.per, 'max_covers', v_rule.max_covers));
     end if;
   end loop;
 end;
@@ -2160,19 +2265,6 @@ $$;
 ALTER FUNCTION tablehold.in_engine() OWNER TO postgres;
 
 --
--- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
-$$;
-
-ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
-
---
 -- Name: jwt(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2238,18 +2330,64 @@ $$;
 ALTER FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) OWNER TO postgres;
 
 --
+-- Name: local_instant(text, timestamp without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.local_instant(p_timezone text, p_local timestamp without time zone) RETURNS timestamp with time zone
+    LANGUAGE plpgsql IMMUTABLE STRICT
+    AS $$
+declare
+  v_at timestamptz := p_local at time zone p_timezone;
+  v_shows timestamp := v_at at time zone p_timezone;
+  v_before timestamptz := v_at - interval '1 day';
+  v_first timestamptz;
+  v_lo bigint;
+  v_hi bigint;
+  v_mid bigint;
+begin
+  if v_shows = p_local then
+    -- p_local exists; if the clocks went back within the day, the offset before the change may
+    -- have shown it earlier: that is the first pass
+    v_first := (p_local - ((v_before at time zone p_timezone) - (v_before at time zone 'UTC'))) at time zone 'UTC';
+    if v_first < v_at and (v_first at time zone p_timezone) = p_local then
+      return v_first;
+    end if;
+    return v_at;
+  end if;
+  -- p_local was skipped. v_at shows p_local + (the jump), so the jump happened in
+  -- (v_at - (v_shows - p_local), v_at]. Transitions fall on whole seconds: bisect the seconds,
+  -- keeping "before the jump" at v_lo and "after" at v_hi.
+  v_lo := floor(extract(epoch from v_at - (v_shows - p_local)))::bigint;
+  v_hi := ceil(extract(epoch from v_at))::bigint;
+  while v_hi - v_lo > 1 loop
+    v_mid := (v_lo + v_hi) / 2;
+    if (pg_catalog.to_timestamp(v_mid) at time zone p_timezone) >= p_local then
+      v_hi := v_mid;
+    else
+      v_lo := v_mid;
+    end if;
+  end loop;
+  return pg_catalog.to_timestamp(v_hi);
+end;
+$$;
+
+ALTER FUNCTION tablehold.local_instant(p_timezone text, p_local timestamp without time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION local_instant(p_timezone text, p_local timestamp without time zone); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.local_instant(p_timezone text, p_local timestamp without time zone) IS 'The first instant at which the zone''s clocks show the local time or later: the first pass of a repeated time, the jump for a skipped one. Every venue wall-clock time becomes an instant through this.';
+
+--
 -- Name: local_span(text, date, time without time zone, time without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
 CREATE FUNCTION tablehold.local_span(p_timezone text, p_date date, p_opens time without time zone, p_closes time without time zone) RETURNS tstzrange
     LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select tstzrange(
-    (p_date + p_opens) at time zone p_timezone,
-    (p_date + case when p_closes <= p_opens then 1 else 0 end + p_closes) at time zone p_timezone
-  );
-$$;
+    BEGIN ATOMIC
+ SELECT tstzrange(tablehold.local_instant(p_timezone, (p_date + p_opens)), tablehold.local_instant(p_timezone, ((p_date + ((p_closes <= p_opens))::integer) + p_closes))) AS tstzrange;
+END;
 
 ALTER FUNCTION tablehold.local_span(p_timezone text, p_date date, p_opens time without time zone, p_closes time without time zone) OWNER TO postgres;
 
@@ -2307,60 +2445,59 @@ $$;
 ALTER FUNCTION tablehold.new_reference(p_prefix text, p_date date) OWNER TO postgres;
 
 --
--- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
+-- Name: service_span(tablehold.venues, date, time without time zone, time without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE TABLE tablehold.venues (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    operator_id uuid NOT NULL,
-    slug text NOT NULL,
-    name text NOT NULL,
-    kind tablehold.venue_kind NOT NULL,
-    timezone text NOT NULL,
-    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
-    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
-    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
-    min_party integer DEFAULT 1 NOT NULL,
-    max_party integer DEFAULT 50 NOT NULL,
-    min_age integer,
-    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
-    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
-    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
-    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
-    requires_approval boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
-    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
-    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
-    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
-    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
-    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
-    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
-    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
-    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
-    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
-    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
+CREATE FUNCTION tablehold.service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone) RETURNS tstzrange
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT tablehold.local_span((p_venue).timezone, (p_date + ((p_from < (p_venue).service_day_cutover))::integer), p_from, p_to) AS local_span;
+END;
+
+ALTER FUNCTION tablehold.service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone) OWNER TO postgres;
+
+--
+-- Name: opening_exceptions; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.opening_exceptions (
+    venue_id uuid NOT NULL,
+    service_date date NOT NULL,
+    closed boolean DEFAULT false NOT NULL,
+    opens time without time zone,
+    closes time without time zone,
+    note text,
+    CONSTRAINT opening_exceptions_hours_check CHECK ((closed OR ((opens IS NOT NULL) AND (closes IS NOT NULL))))
 );
 
-ALTER TABLE tablehold.venues OWNER TO postgres;
+ALTER TABLE tablehold.opening_exceptions OWNER TO postgres;
 
 --
--- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
+-- Name: TABLE opening_exceptions; Type: COMMENT; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
+COMMENT ON TABLE tablehold.opening_exceptions IS 'A closed day, or special hours replacing the weekly hours for one service date.';
 
 --
--- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
+-- Name: opening_hours; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
+CREATE TABLE tablehold.opening_hours (
+    id bigint NOT NULL,
+    venue_id uuid NOT NULL,
+    weekday smallint NOT NULL,
+    opens time without time zone NOT NULL,
+    closes time without time zone NOT NULL,
+    CONSTRAINT opening_hours_weekday_check CHECK (((weekday >= 1) AND (weekday <= 7)))
+);
+
+ALTER TABLE tablehold.opening_hours OWNER TO postgres;
 
 --
--- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
+-- Name: TABLE opening_hours; Type: COMMENT; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+COMMENT ON TABLE tablehold.opening_hours IS 'Weekly hours per ISO weekday (1 = Monday) of the service date. closes <= opens spans midnight (22:00 to 04:00); a time before the venue cutover is on the next calendar day (00:30-03:00 on a Friday is the early hours of Saturday, Friday''s night). Hours lie within one service day (a trigger refuses the rest).';
 
 --
 -- Name: opening_spans(tablehold.venues, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2368,21 +2505,17 @@ COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking
 
 CREATE FUNCTION tablehold.opening_spans(p_venue tablehold.venues, p_date date) RETURNS SETOF tstzrange
     LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select tablehold.local_span(p_venue.timezone, p_date, e.opens, e.closes)
-  from tablehold.opening_exceptions e
-  where e.venue_id = p_venue.id and e.service_date = p_date and not e.closed
-  union all
-  select tablehold.local_span(p_venue.timezone, p_date, h.opens, h.closes)
-  from tablehold.opening_hours h
-  where h.venue_id = p_venue.id
-    and h.weekday = extract(isodow from p_date)
-    and not exists (
-      select 1 from tablehold.opening_exceptions e
-      where e.venue_id = p_venue.id and e.service_date = p_date
-    );
-$$;
+    BEGIN ATOMIC
+ SELECT tablehold.service_span(opening_spans.p_venue, opening_spans.p_date, e.opens, e.closes) AS service_span
+    FROM tablehold.opening_exceptions e
+   WHERE ((e.venue_id = (opening_spans.p_venue).id) AND (e.service_date = opening_spans.p_date) AND (NOT e.closed))
+ UNION ALL
+  SELECT tablehold.service_span(opening_spans.p_venue, opening_spans.p_date, h.opens, h.closes) AS service_span
+    FROM tablehold.opening_hours h
+   WHERE ((h.venue_id = (opening_spans.p_venue).id) AND ((h.weekday)::numeric = EXTRACT(isodow FROM opening_spans.p_date)) AND (NOT (EXISTS ( SELECT 1
+            FROM tablehold.opening_exceptions e
+           WHERE ((e.venue_id = (opening_spans.p_venue).id) AND (e.service_date = opening_spans.p_date))))));
+END;
 
 ALTER FUNCTION tablehold.opening_spans(p_venue tablehold.venues, p_date date) OWNER TO postgres;
 
@@ -2576,6 +2709,7 @@ declare
   v_slot tablehold.slots;
   v_now timestamptz := tablehold.clock();
   v_turn interval;
+  v_problem text;
 begin
   v_plan.mode := p_mode;
   case p_mode
@@ -2614,33 +2748,30 @@ begin
       v_plan.occupies := tstzrange(p_start, p_start + v_turn + p_venue.buffer);
   end case;
 
-  -- opening hours: the guests' window lies inside one opening span; table starts sit on the grid
-  if not exists (
-    select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s
-    where (p_mode = 'date' or s @> v_plan.during)
-      and (p_mode <> 'time'
-           or (extract(epoch from lower(v_plan.during) - lower(s))::bigint
-               % extract(epoch from p_venue.start_grid)::bigint) = 0)
-  ) then
+  -- opening hours: a table start is one of the date's grid starts; a slot lies inside one opening
+  -- span; a date needs the venue open that date
+  if not (case
+       when p_mode = 'time' then exists (
+         select 1 from tablehold.table_starts(p_venue, v_plan.service_date, v_turn) g where g = p_start)
+       else exists (
+         select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s
+          where p_mode = 'date' or s @> v_plan.during)
+     end) then
     perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object(
       'service_date', v_plan.service_date, 'starts_at', lower(v_plan.during)));
   end if;
 
-  -- booking window: never the past (a table's start, a slot's end, a date's closing time);
-  -- notice and horizon unless overridden
-  if upper(v_plan.during) <= v_now or (p_mode = 'time' and lower(v_plan.during) < v_now)
-     or (p_mode = 'date' and (select max(upper(s)) from tablehold.opening_spans(p_venue, v_plan.service_date) s) <= v_now) then
-    perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
-  end if;
-  if not p_override then
-    if least(lower(v_plan.during), upper(v_plan.during) - interval '1 second') < v_now + p_venue.min_notice
-       and (p_mode = 'time' or upper(v_plan.during) <= v_now + p_venue.min_notice) then
+  v_problem := tablehold.booking_window_problem(p_venue, p_mode, v_plan.service_date, v_plan.during, v_now, p_override);
+  case v_problem
+    when 'past' then
+      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
+    when 'notice' then
       perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'notice', 'min_notice', p_venue.min_notice));
-    end if;
-    if v_plan.service_date > tablehold.service_date_of(p_venue, v_now + p_venue.booking_horizon) then
+    when 'horizon' then
       perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'horizon', 'horizon', p_venue.booking_horizon));
-    end if;
-  end if;
+    else
+      null;
+  end case;
   return v_plan;
 end;
 $$;
@@ -2773,6 +2904,26 @@ $$;
 ALTER FUNCTION tablehold.require_rank(p_venue_id uuid, p_min_rank integer) OWNER TO postgres;
 
 --
+-- Name: require_within_service_day(time without time zone, time without time zone, time without time zone, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.require_within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone, p_field text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if not tablehold.within_service_day(p_cutover, p_from, p_to) then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', p_field,
+      'problem', format('%s to %s does not lie within one service day, which runs from the %s cutover to the next day''s (a time before the cutover is on the next calendar day)',
+                        to_char(p_from, 'HH24:MI'), to_char(p_to, 'HH24:MI'), to_char(p_cutover, 'HH24:MI')),
+      'from', p_from, 'to', p_to, 'service_day_cutover', p_cutover));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.require_within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone, p_field text) OWNER TO postgres;
+
+--
 -- Name: reraise_with_staleness(uuid, date, bigint, text, text, text, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2858,10 +3009,9 @@ ALTER FUNCTION tablehold.resolve_client(p_venue_id uuid, p_rank integer, p_clien
 
 CREATE FUNCTION tablehold.service_date_of(p_venue tablehold.venues, p_at timestamp with time zone) RETURNS date
     LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select ((p_at at time zone p_venue.timezone) - p_venue.service_day_cutover)::date;
-$$;
+    BEGIN ATOMIC
+ SELECT ((((p_at AT TIME ZONE (p_venue).timezone) - ((p_venue).service_day_cutover)::interval))::date + ((tablehold.local_instant((p_venue).timezone, (((((p_at AT TIME ZONE (p_venue).timezone) - ((p_venue).service_day_cutover)::interval))::date + 1) + (p_venue).service_day_cutover)) <= p_at))::integer);
+END;
 
 ALTER FUNCTION tablehold.service_date_of(p_venue tablehold.venues, p_at timestamp with time zone) OWNER TO postgres;
 
@@ -2871,13 +3021,9 @@ ALTER FUNCTION tablehold.service_date_of(p_venue tablehold.venues, p_at timestam
 
 CREATE FUNCTION tablehold.service_window(p_venue tablehold.venues, p_date date) RETURNS tstzrange
     LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select tstzrange(
-    (p_date + p_venue.service_day_cutover) at time zone p_venue.timezone,
-    (p_date + 1 + p_venue.service_day_cutover) at time zone p_venue.timezone
-  );
-$$;
+    BEGIN ATOMIC
+ SELECT tstzrange(tablehold.local_instant((p_venue).timezone, (p_date + (p_venue).service_day_cutover)), tablehold.local_instant((p_venue).timezone, ((p_date + 1) + (p_venue).service_day_cutover))) AS tstzrange;
+END;
 
 ALTER FUNCTION tablehold.service_window(p_venue tablehold.venues, p_date date) OWNER TO postgres;
 
@@ -2922,7 +3068,7 @@ ALTER TABLE tablehold.slots OWNER TO postgres;
 -- Name: TABLE slots; Type: COMMENT; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON TABLE tablehold.slots IS 'Named windows on the weekly schedule (a club night''s 21:00 slot). A start before the venue cutover falls on the next calendar day; ends <= starts spans midnight.';
+COMMENT ON TABLE tablehold.slots IS 'Named windows on the weekly schedule (a club night''s 21:00 slot). A start before the venue cutover falls on the next calendar day; ends <= starts spans midnight. Slots lie within one service day (a trigger refuses the rest).';
 
 --
 -- Name: slot_window(tablehold.venues, tablehold.slots, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2930,15 +3076,9 @@ COMMENT ON TABLE tablehold.slots IS 'Named windows on the weekly schedule (a clu
 
 CREATE FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) RETURNS tstzrange
     LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  select tablehold.local_span(
-    p_venue.timezone,
-    p_date + case when p_slot.starts < p_venue.service_day_cutover then 1 else 0 end,
-    p_slot.starts,
-    p_slot.ends
-  );
-$$;
+    BEGIN ATOMIC
+ SELECT tablehold.service_span(p_venue, p_date, (p_slot).starts, (p_slot).ends) AS service_span;
+END;
 
 ALTER FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) OWNER TO postgres;
 
@@ -2993,6 +3133,20 @@ CREATE FUNCTION tablehold.table_candidates(p_venue_id uuid, p_occupies tstzrange
 $$;
 
 ALTER FUNCTION tablehold.table_candidates(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) OWNER TO postgres;
+
+--
+-- Name: table_starts(tablehold.venues, date, interval); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.table_starts(p_venue tablehold.venues, p_date date, p_turn interval) RETURNS SETOF timestamp with time zone
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT (lower(s.s) + ((((n.n)::numeric * EXTRACT(epoch FROM (table_starts.p_venue).start_grid)))::double precision * '00:00:01'::interval))
+    FROM tablehold.opening_spans(table_starts.p_venue, table_starts.p_date) s(s),
+     LATERAL generate_series((0)::bigint, (floor((EXTRACT(epoch FROM ((upper(s.s) - table_starts.p_turn) - lower(s.s))) / EXTRACT(epoch FROM (table_starts.p_venue).start_grid))))::bigint) n(n);
+END;
+
+ALTER FUNCTION tablehold.table_starts(p_venue tablehold.venues, p_date date, p_turn interval) OWNER TO postgres;
 
 --
 -- Name: table_status_at(uuid, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3395,6 +3549,28 @@ $$;
 ALTER FUNCTION tablehold.tg_clients__erase_staff_events() OWNER TO postgres;
 
 --
+-- Name: tg_hours__before_write(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_hours__before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row jsonb := to_jsonb(new);
+begin
+  if not coalesce((v_row ->> 'closed')::boolean, false) and v_row ->> tg_argv[0] is not null and v_row ->> tg_argv[1] is not null then
+    perform tablehold.require_within_service_day(
+      (select v.service_day_cutover from tablehold.venues v where v.id = (v_row ->> 'venue_id')::uuid),
+      (v_row ->> tg_argv[0])::time, (v_row ->> tg_argv[1])::time, tg_table_name);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_hours__before_write() OWNER TO postgres;
+
+--
 -- Name: tg_refuse_direct_edit(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3484,6 +3660,35 @@ $$;
 ALTER FUNCTION tablehold.tg_units__before_update() OWNER TO postgres;
 
 --
+-- Name: tg_venues__before_update(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_venues__before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_hours record;
+begin
+  for v_hours in
+    select h.opens as from_time, h.closes as to_time, 'opening_hours' as field
+      from tablehold.opening_hours h where h.venue_id = new.id
+    union all
+    select e.opens, e.closes, 'opening_exceptions'
+      from tablehold.opening_exceptions e where e.venue_id = new.id and not e.closed
+    union all
+    select s.starts, s.ends, 'slots'
+      from tablehold.slots s where s.venue_id = new.id
+  loop
+    perform tablehold.require_within_service_day(new.service_day_cutover, v_hours.from_time, v_hours.to_time, v_hours.field);
+  end loop;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_venues__before_update() OWNER TO postgres;
+
+--
 -- Name: token_hash(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3521,14 +3726,17 @@ ALTER FUNCTION tablehold.transition_allowed(p_from tablehold.booking_status, p_t
 --
 
 CREATE FUNCTION tablehold.turn_time(p_venue tablehold.venues, p_party_size integer) RETURNS interval
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  select coalesce((
-    select t.duration from tablehold.turn_times t
-    where t.venue_id = p_venue.id and p_party_size between t.min_party and t.max_party
-    order by t.min_party desc limit 1
-  ), p_venue.default_turn);
+declare
+  v_turn interval;
+begin
+  select t.duration into v_turn from tablehold.turn_times t
+   where t.venue_id = p_venue.id and p_party_size between t.min_party and t.max_party
+   order by t.min_party desc limit 1;
+  return coalesce(v_turn, p_venue.default_turn);
+end;
 $$;
 
 ALTER FUNCTION tablehold.turn_time(p_venue tablehold.venues, p_party_size integer) OWNER TO postgres;
@@ -3581,6 +3789,18 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.venue(p_venue_id uuid) OWNER TO postgres;
+
+--
+-- Name: within_service_day(time without time zone, time without time zone, time without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT (((p_from - p_cutover) + ('24:00:00'::interval * (((p_from < p_cutover))::integer)::double precision)) < ((p_to - p_cutover) + ('24:00:00'::interval * (((p_to <= p_cutover))::integer)::double precision)));
+END;
+
+ALTER FUNCTION tablehold.within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone) OWNER TO postgres;
 
 --
 -- Name: availability_events; Type: TABLE; Schema: public; Owner: postgres
@@ -3928,49 +4148,6 @@ ALTER TABLE tablehold.idempotency_keys OWNER TO postgres;
 COMMENT ON TABLE tablehold.idempotency_keys IS 'The first successful response per Idempotency-Key (scoped to route and caller), written in the same transaction as the change, replayed for repeats. Kept 24 hours.';
 
 --
--- Name: opening_exceptions; Type: TABLE; Schema: tablehold; Owner: postgres
---
-
-CREATE TABLE tablehold.opening_exceptions (
-    venue_id uuid NOT NULL,
-    service_date date NOT NULL,
-    closed boolean DEFAULT false NOT NULL,
-    opens time without time zone,
-    closes time without time zone,
-    note text,
-    CONSTRAINT opening_exceptions_hours_check CHECK ((closed OR ((opens IS NOT NULL) AND (closes IS NOT NULL))))
-);
-
-ALTER TABLE tablehold.opening_exceptions OWNER TO postgres;
-
---
--- Name: TABLE opening_exceptions; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON TABLE tablehold.opening_exceptions IS 'A closed day, or special hours replacing the weekly hours for one service date.';
-
---
--- Name: opening_hours; Type: TABLE; Schema: tablehold; Owner: postgres
---
-
-CREATE TABLE tablehold.opening_hours (
-    id bigint NOT NULL,
-    venue_id uuid NOT NULL,
-    weekday smallint NOT NULL,
-    opens time without time zone NOT NULL,
-    closes time without time zone NOT NULL,
-    CONSTRAINT opening_hours_weekday_check CHECK (((weekday >= 1) AND (weekday <= 7)))
-);
-
-ALTER TABLE tablehold.opening_hours OWNER TO postgres;
-
---
--- Name: TABLE opening_hours; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON TABLE tablehold.opening_hours IS 'Weekly hours per ISO weekday (1 = Monday) of the service date. closes <= opens spans midnight (22:00 to 04:00).';
-
---
 -- Name: opening_hours_id_seq; Type: SEQUENCE; Schema: tablehold; Owner: postgres
 --
 
@@ -4015,7 +4192,8 @@ CREATE TABLE tablehold.pacing_rules (
     per interval NOT NULL,
     max_covers integer NOT NULL,
     CONSTRAINT pacing_rules_max_covers_check CHECK ((max_covers >= 1)),
-    CONSTRAINT pacing_rules_per_check CHECK ((per >= '00:05:00'::interval))
+    CONSTRAINT pacing_rules_per_check CHECK ((per >= '00:05:00'::interval)),
+    CONSTRAINT pacing_rules_per_divides_day_check CHECK (((per <= '1 day'::interval) AND (((86400)::numeric % EXTRACT(epoch FROM per)) = (0)::numeric)))
 );
 
 ALTER TABLE tablehold.pacing_rules OWNER TO postgres;
@@ -4025,6 +4203,12 @@ ALTER TABLE tablehold.pacing_rules OWNER TO postgres;
 --
 
 COMMENT ON TABLE tablehold.pacing_rules IS 'At most max_covers (sum of party sizes) may start per interval, across the venue (area_id null) or one area.';
+
+--
+-- Name: COLUMN pacing_rules.per; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.pacing_rules.per IS 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
 
 --
 -- Name: refusals; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -4692,6 +4876,24 @@ CREATE TRIGGER tg_clients__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.c
 CREATE TRIGGER tg_clients__erase_staff_events AFTER UPDATE OF erased_at ON tablehold.clients FOR EACH ROW WHEN (((new.erased_at IS NOT NULL) AND (old.erased_at IS NULL))) EXECUTE FUNCTION tablehold.tg_clients__erase_staff_events();
 
 --
+-- Name: opening_exceptions tg_opening_exceptions__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_opening_exceptions__before_write BEFORE INSERT OR UPDATE OF venue_id, closed, opens, closes ON tablehold.opening_exceptions FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('opens', 'closes');
+
+--
+-- Name: opening_hours tg_opening_hours__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_opening_hours__before_write BEFORE INSERT OR UPDATE OF venue_id, opens, closes ON tablehold.opening_hours FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('opens', 'closes');
+
+--
+-- Name: slots tg_slots__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_slots__before_write BEFORE INSERT OR UPDATE OF venue_id, starts, ends ON tablehold.slots FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('starts', 'ends');
+
+--
 -- Name: staff_feeds tg_staff_feeds__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -4732,6 +4934,12 @@ CREATE TRIGGER tg_units__before_update BEFORE UPDATE OF capacity, capacity_mode,
 --
 
 CREATE TRIGGER tg_venues__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.venues FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+
+--
+-- Name: venues tg_venues__before_update; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_venues__before_update BEFORE UPDATE OF service_day_cutover ON tablehold.venues FOR EACH ROW WHEN ((old.service_day_cutover IS DISTINCT FROM new.service_day_cutover)) EXECUTE FUNCTION tablehold.tg_venues__before_update();
 
 --
 -- Name: availability_events availability_events_slot_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
@@ -5625,6 +5833,27 @@ REVOKE ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) TO service_role;
 
 --
+-- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
+
+--
+-- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.venues TO service_role;
+GRANT SELECT ON TABLE tablehold.venues TO authenticated;
+
+--
+-- Name: FUNCTION booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) TO service_role;
+
+--
 -- Name: FUNCTION caller_rank(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -5759,13 +5988,6 @@ REVOKE ALL ON FUNCTION tablehold.in_engine() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.in_engine() TO service_role;
 
 --
--- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
-
---
 -- Name: FUNCTION jwt(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -5785,6 +6007,13 @@ GRANT ALL ON FUNCTION tablehold.jwt_role() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) TO service_role;
+
+--
+-- Name: FUNCTION local_instant(p_timezone text, p_local timestamp without time zone); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.local_instant(p_timezone text, p_local timestamp without time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.local_instant(p_timezone text, p_local timestamp without time zone) TO service_role;
 
 --
 -- Name: FUNCTION local_span(p_timezone text, p_date date, p_opens time without time zone, p_closes time without time zone); Type: ACL; Schema: tablehold; Owner: postgres
@@ -5815,11 +6044,25 @@ REVOKE ALL ON FUNCTION tablehold.new_reference(p_prefix text, p_date date) FROM 
 GRANT ALL ON FUNCTION tablehold.new_reference(p_prefix text, p_date date) TO service_role;
 
 --
--- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-GRANT ALL ON TABLE tablehold.venues TO service_role;
-GRANT SELECT ON TABLE tablehold.venues TO authenticated;
+REVOKE ALL ON FUNCTION tablehold.service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone) TO service_role;
+
+--
+-- Name: TABLE opening_exceptions; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.opening_exceptions TO service_role;
+GRANT SELECT ON TABLE tablehold.opening_exceptions TO authenticated;
+
+--
+-- Name: TABLE opening_hours; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.opening_hours TO service_role;
+GRANT SELECT ON TABLE tablehold.opening_hours TO authenticated;
 
 --
 -- Name: FUNCTION opening_spans(p_venue tablehold.venues, p_date date); Type: ACL; Schema: tablehold; Owner: postgres
@@ -5876,6 +6119,13 @@ GRANT ALL ON FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text)
 
 REVOKE ALL ON FUNCTION tablehold.require_rank(p_venue_id uuid, p_min_rank integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.require_rank(p_venue_id uuid, p_min_rank integer) TO service_role;
+
+--
+-- Name: FUNCTION require_within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone, p_field text); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.require_within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone, p_field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.require_within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone, p_field text) TO service_role;
 
 --
 -- Name: FUNCTION reraise_with_staleness(p_venue_id uuid, p_service_date date, p_seen_version bigint, p_state text, p_message text, p_detail text, p_hint text); Type: ACL; Schema: tablehold; Owner: postgres
@@ -5939,6 +6189,13 @@ GRANT ALL ON FUNCTION tablehold.status_holds_inventory(p_status tablehold.bookin
 
 REVOKE ALL ON FUNCTION tablehold.table_candidates(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.table_candidates(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION table_starts(p_venue tablehold.venues, p_date date, p_turn interval); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.table_starts(p_venue tablehold.venues, p_date date, p_turn interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.table_starts(p_venue tablehold.venues, p_date date, p_turn interval) TO service_role;
 
 --
 -- Name: FUNCTION table_status_at(p_venue_id uuid, p_at timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6018,6 +6275,13 @@ REVOKE ALL ON FUNCTION tablehold.tg_clients__erase_staff_events() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_clients__erase_staff_events() TO service_role;
 
 --
+-- Name: FUNCTION tg_hours__before_write(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_hours__before_write() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_hours__before_write() TO service_role;
+
+--
 -- Name: FUNCTION tg_refuse_direct_edit(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6037,6 +6301,13 @@ GRANT ALL ON FUNCTION tablehold.tg_units__after_update() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.tg_units__before_update() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_units__before_update() TO service_role;
+
+--
+-- Name: FUNCTION tg_venues__before_update(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_venues__before_update() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_venues__before_update() TO service_role;
 
 --
 -- Name: FUNCTION token_hash(p_token text); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6079,6 +6350,13 @@ GRANT ALL ON FUNCTION tablehold.used_at_peak(p_unit_id uuid, p_window tstzrange,
 
 REVOKE ALL ON FUNCTION tablehold.venue(p_venue_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.venue(p_venue_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.within_service_day(p_cutover time without time zone, p_from time without time zone, p_to time without time zone) TO service_role;
 
 --
 -- Name: TABLE availability_events; Type: ACL; Schema: public; Owner: postgres
@@ -6180,20 +6458,6 @@ GRANT SELECT ON TABLE tablehold.error_codes TO authenticated;
 --
 
 GRANT ALL ON TABLE tablehold.idempotency_keys TO service_role;
-
---
--- Name: TABLE opening_exceptions; Type: ACL; Schema: tablehold; Owner: postgres
---
-
-GRANT ALL ON TABLE tablehold.opening_exceptions TO service_role;
-GRANT SELECT ON TABLE tablehold.opening_exceptions TO authenticated;
-
---
--- Name: TABLE opening_hours; Type: ACL; Schema: tablehold; Owner: postgres
---
-
-GRANT ALL ON TABLE tablehold.opening_hours TO service_role;
-GRANT SELECT ON TABLE tablehold.opening_hours TO authenticated;
 
 --
 -- Name: SEQUENCE opening_hours_id_seq; Type: ACL; Schema: tablehold; Owner: postgres
