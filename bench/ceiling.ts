@@ -5,6 +5,7 @@
 // reported as a ratio of it.
 import { createVenue, guest } from '../tests/support/fixtures.ts';
 import { bulkBook } from './bulk.ts';
+import { goal } from './goals.ts';
 import { countStatements, type FunctionCost, profileFunctions, profileTable } from './profile.ts';
 import { engineSpread, type StrategyRow, WORKERS } from './strategies.ts';
 import {
@@ -132,12 +133,7 @@ export async function ceiling(ctx: SectionContext): Promise<SectionResult> {
       },
       profileTable('Where one public.book spends its time (per booking, idle unit)', single.costs ?? []),
     ],
-    goals: [{
-      goal: 'spread-load booking throughput vs pgbench tpcb-like',
-      target: '>= 0.8 x pgbench',
-      measured: `${round(ratio, 3)} x (${spread.bookingsPerS} vs ${bench.tps} tps)`,
-      met: ratio >= 0.8,
-    }],
+    goals: [goal('spreadVsPgbench', `${round(ratio, 3)} x (${spread.bookingsPerS} vs ${bench.tps} tps)`, ratio >= 0.8)],
     data: {
       pgbench: bench, tablehold: { bookingsPerS: spread.bookingsPerS, latency: spread.latency, fromStrategies: !!ran }, ratio,
       oneBooking: single, oneBookingAmidHolds: amidHolds,

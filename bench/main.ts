@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(new URL(`${stamp}.json`, dir), JSON.stringify(run, null, 2) + '\n');
   await Deno.writeTextFile(new URL(`${stamp}.md`, dir), renderSummary(run) + '\n');
-  console.log('\n' + renderGoals(goalsOf(run)));
+  console.log('\n' + renderGoals(goalsOf(run), quick));
   progress(`wrote bench/results/${stamp}.json and .md`);
   if (sections.length === Object.keys(SECTIONS).length && !quick && !Object.keys(failures).length) {
     await updateBenchmarksMd(new URL('../BENCHMARKS.md', import.meta.url), run);

@@ -4,7 +4,7 @@
 --   (a)/(b) bench.count_then_insert: seed 000 as written, run at READ COMMITTED (a) or SERIALIZABLE (b)
 --   (c)     bench.advisory_lock_then_insert: seed 002's advisory lock per unit and date, then the same
 --   (d)     bench.counter_row_then_insert: seed 003's row lock on the availability key, a counter row
--- and a timing helper for the availability snapshot.
+-- and a helper timing the availability reads server-side.
 drop schema if exists bench cascade;
 create schema bench;
 grant usage on schema bench to anon, authenticated;
@@ -130,23 +130,24 @@ where r.status = 'confirmed'
 group by r.seat_option_id, r.reservation_date, s.available_count
 having count(*) > s.available_count;
 
-/** Server-side milliseconds of p_runs calls of public.availability as the current role (the caller
- *  sets role anon and its claims first, as PostgREST and the Edge Functions do). Also returns the
- *  size of the snapshot's JSON text. */
-create function bench.time_availability(p_venue_id uuid, p_date date, p_runs int, out times_ms float8[], out bytes int)
+/** Server-side milliseconds of p_runs runs of p_query, a SELECT of one jsonb value (a call of
+ *  public.availability or public.available_times), as the current role: the caller sets role anon and
+ *  its claims first, as PostgREST and the Edge Functions do. Also returns the size of the last answer's
+ *  JSON text. */
+create function bench.time_query(p_query text, p_runs int, out times_ms float8[], out bytes int)
 language plpgsql
 as $$
 declare
   v_t0 timestamptz;
-  v_snapshot jsonb;
+  v_answer jsonb;
 begin
   times_ms := '{}';
   for i in 1..least(p_runs, 10000) loop
     v_t0 := clock_timestamp();
-    v_snapshot := public.availability(p_venue_id, p_date);
+    execute p_query into v_answer;
     times_ms := times_ms || extract(epoch from clock_timestamp() - v_t0)::float8 * 1000;
   end loop;
-  bytes := octet_length(v_snapshot::text);
+  bytes := octet_length(v_answer::text);
 end;
 $$;
-grant execute on function bench.time_availability(uuid, date, int) to anon, authenticated;
+grant execute on function bench.time_query(text, int) to anon, authenticated;
