@@ -9,6 +9,7 @@ import { machineInfo } from './machine.ts';
 import { mixed } from './mixed.ts';
 import { goalsOf, renderGoals, renderSummary, type Run, updateBenchmarksMd } from './report.ts';
 import { snapshot } from './snapshot.ts';
+import { statements } from './statements.ts';
 import { strategies } from './strategies.ts';
 import { closePools, progress, renderTable, type SectionContext, type SectionResult, stackFromEnv } from './support.ts';
 import { sweeper } from './sweeper.ts';
@@ -16,6 +17,7 @@ import { sweeper } from './sweeper.ts';
 const SECTIONS: Record<string, (ctx: SectionContext) => Promise<SectionResult>> = {
   strategies,
   ceiling,
+  statements,
   snapshot,
   feed,
   sweeper,

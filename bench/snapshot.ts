@@ -4,7 +4,7 @@
 // in the database (public.availability as anon, server-side clock) and over local HTTP (GET
 // /availability/v1), p50/p95, and again with If-None-Match (a 304); public.available_times on the same
 // night, both ways. When a snapshot goal is missed the section profiles the snapshot: per-function
-// time (track_functions), the slowest nested statements (auto_explain), pg_stat_statements if preloaded.
+// time (track_functions), statements (pg_stat_statements), the slowest nested statements (auto_explain).
 import { createVenue, type UnitSpec } from '../tests/support/fixtures.ts';
 import { bulkBook } from './bulk.ts';
 import { goal } from './goals.ts';
@@ -85,10 +85,10 @@ async function timeOverHttp(functionsUrl: string, path: string, runs: number, et
   return { times, status, bytes, etag: tag };
 }
 
-/** Where the time goes: per-function time (bench/profile.ts), the slowest nested statements of one
- *  snapshot (auto_explain, which a superuser may load per session; at NOTICE level the plans come
- *  back to this client), and pg_stat_statements when the cluster preloads it (bench/run.sh's
- *  cluster does not: scripts/lib.sh preloads pg_cron only). */
+/** Where the time goes: per-function time and the statements one snapshot runs (bench/profile.ts),
+ *  the slowest nested statements of one snapshot (auto_explain, which a superuser may load per
+ *  session; at NOTICE level the plans come back to this client), and the statements that take the
+ *  most time (pg_stat_statements, which the bench cluster preloads). */
 async function profile(adminUrl: string, venueId: string, date: string, runs: number) {
   const snapshots = (runsNow: number) => (session: Sql) =>
     session.begin(async (tx) => {
@@ -96,11 +96,13 @@ async function profile(adminUrl: string, venueId: string, date: string, runs: nu
       await tx`select bench.time_query(${snapshotQuery(venueId, date)}, ${runsNow}::int)`;
     }).then(() => {});
   const byFunction = await profileFunctions(adminUrl, runs, snapshots(runs));
-  const statements = await countStatements(adminUrl, (session) =>
-    session.begin(async (tx) => {
+  const reader = pool(adminUrl, 1);
+  const { statements } = await countStatements(adminUrl, () =>
+    reader.begin(async (tx) => {
       await actAsAnon(tx as unknown as Sql);
       await tx`select public.availability(${venueId}::uuid, ${date}::date) is not null`;
-    }).then(() => {}));
+    }));
+  await reader.end();
 
   const notices: string[] = [];
   const session = pool(adminUrl, 1, (message) => notices.push(message));
@@ -121,17 +123,11 @@ async function profile(adminUrl: string, venueId: string, date: string, runs: nu
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 4);
 
-  const [{ preloaded }] = await session`select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded`;
-  let pgStatStatements: unknown[] | string = 'not preloaded on this cluster (shared_preload_libraries has pg_cron only), so not used';
-  if (preloaded) {
-    await session`create extension if not exists pg_stat_statements`;
-    await session`select pg_stat_statements_reset()`;
-    await session.unsafe(`set pg_stat_statements.track = 'all'`);
-    await snapshots(runs)(session);
-    pgStatStatements = [...await session`
-      select round(total_exec_time::numeric / ${runs}, 3) as ms_per_snapshot, calls / ${runs} as calls_per_snapshot, left(query, 300) as query
-      from pg_stat_statements order by total_exec_time desc limit 8`];
-  }
+  await session`select extensions.pg_stat_statements_reset()`;
+  await snapshots(runs)(session);
+  const pgStatStatements = [...await session`
+    select round(total_exec_time::numeric / ${runs}, 3) as ms_per_snapshot, calls / ${runs} as calls_per_snapshot, left(query, 300) as query
+    from extensions.pg_stat_statements order by total_exec_time desc limit 8`];
   await session.end();
   return { byFunction, statements, slowestStatements, pgStatStatements };
 }
@@ -169,7 +165,7 @@ export async function snapshot(ctx: SectionContext): Promise<SectionResult> {
   }];
   if (prof) {
     tables.push(profileTable('Where a snapshot spends its time (per snapshot)', prof.byFunction,
-      `track_functions = all; per snapshot; ${prof.statements} statements executed for one snapshot (auto_explain count). pg_stat_statements: ${typeof prof.pgStatStatements === 'string' ? prof.pgStatStatements : 'see the JSON'}. The slowest nested statements (auto_explain) are in the JSON.`));
+      `track_functions = all; per snapshot; ${prof.statements} statements executed for one snapshot (pg_stat_statements). The statements taking the most time (pg_stat_statements) and the slowest nested statements' plans (auto_explain) are in the JSON.`));
   }
   return {
     tables,
