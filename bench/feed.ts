@@ -116,9 +116,9 @@ export async function feed(ctx: SectionContext): Promise<SectionResult> {
       title: `Feed latency: commit to receipt, ${SUBSCRIBERS} SSE subscribers, ${bookings} bookings`,
       columns: ['deliveries', 'missed', 'duplicates', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
       rows: [[p.n, missed, duplicates, ms(p.p50), ms(p.p95), ms(p.p99), ms(p.max)]],
-      note: 'From clock_timestamp() just before each booking\'s COMMIT to the moment each subscriber\'s parser has the event.',
+      note: 'From clock_timestamp() just before each booking\'s COMMIT to the moment each subscriber\'s parser has the event. '
+        + 'The earlier goal, p95 < 100 ms with none missed, is not among issue 8\'s goals: reported here only.',
     }],
-    goals: [{ goal: 'feed latency, commit to receipt', target: 'p95 < 100 ms', measured: `p95 ${ms(p.p95)} ms, ${missed} missed`, met: p.p95 < 100 && missed === 0 }],
     data: { subscribers: SUBSCRIBERS, bookings, latency: p, missed, duplicates },
   };
 }

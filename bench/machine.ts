@@ -5,7 +5,7 @@ import { pool, type Stack } from './support.ts';
 const SETTINGS = [
   'shared_buffers', 'max_connections', 'synchronous_commit', 'fsync', 'full_page_writes', 'wal_level',
   'wal_sync_method', 'commit_delay', 'work_mem', 'effective_cache_size', 'max_wal_size', 'checkpoint_timeout',
-  'jit', 'shared_preload_libraries', 'default_transaction_isolation', 'track_functions',
+  'jit', 'shared_preload_libraries', 'default_transaction_isolation', 'track_functions', 'pg_stat_statements.track',
 ];
 
 export async function machineInfo(stack: Stack) {

@@ -1,7 +1,8 @@
 // The benchmark and load-test suite: `npm run bench [-- <section> …] [--duration S] [--quick]`.
 // bench/run.sh starts a throwaway stack (cluster + Edge Functions) and runs this file against it.
-// Sections run in the order given (default: all), print their tables, and the run is written to
-// bench/results/<stamp>.json and .md; a full run also refreshes the summary in BENCHMARKS.md.
+// Sections run in the order given (default: every section but the long soak), print their tables,
+// and the run is written to bench/results/<stamp>.json and .md; a full default run also refreshes the
+// summary in BENCHMARKS.md.
 import { ceiling } from './ceiling.ts';
 import { feed } from './feed.ts';
 import { flashCrowd } from './flash-crowd.ts';
@@ -9,6 +10,8 @@ import { machineInfo } from './machine.ts';
 import { mixed } from './mixed.ts';
 import { goalsOf, renderGoals, renderSummary, type Run, updateBenchmarksMd } from './report.ts';
 import { snapshot } from './snapshot.ts';
+import { soak } from './soak.ts';
+import { statements } from './statements.ts';
 import { strategies } from './strategies.ts';
 import { closePools, progress, renderTable, type SectionContext, type SectionResult, stackFromEnv } from './support.ts';
 import { sweeper } from './sweeper.ts';
@@ -16,15 +19,20 @@ import { sweeper } from './sweeper.ts';
 const SECTIONS: Record<string, (ctx: SectionContext) => Promise<SectionResult>> = {
   strategies,
   ceiling,
+  statements,
   snapshot,
   feed,
   sweeper,
   'flash-crowd': flashCrowd,
   mixed,
+  soak,
 };
+/** Sections only run when named: the soak takes several minutes. */
+const ON_REQUEST = ['soak'];
+const DEFAULT_SECTIONS = Object.keys(SECTIONS).filter((s) => !ON_REQUEST.includes(s));
 
 const USAGE = `usage: npm run bench [-- <section> ...] [--duration S] [--quick]
-sections: ${Object.keys(SECTIONS).join(', ')} (default: all, in this order)
+sections: ${Object.keys(SECTIONS).join(', ')} (default: all but ${ON_REQUEST.join(', ')}, in this order)
   --duration S  seconds of each fixed-duration load: spread load, pgbench (default 20)
   --quick       smaller sizes everywhere, for a smoke run (marked as such in the results)`;
 
@@ -40,7 +48,7 @@ function parseArgs(args: string[]): { sections: string[]; durationS: number; qui
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (!(durationS >= 1 && durationS <= 600)) throw new Error(`--duration must be 1 to 600 seconds\n${USAGE}`);
-  return { sections: sections.length ? sections : Object.keys(SECTIONS), durationS: quick ? Math.min(durationS, 5) : durationS, quick };
+  return { sections: sections.length ? sections : DEFAULT_SECTIONS, durationS: quick ? Math.min(durationS, 5) : durationS, quick };
 }
 
 async function main(): Promise<void> {
@@ -77,9 +85,9 @@ async function main(): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(new URL(`${stamp}.json`, dir), JSON.stringify(run, null, 2) + '\n');
   await Deno.writeTextFile(new URL(`${stamp}.md`, dir), renderSummary(run) + '\n');
-  console.log('\n' + renderGoals(goalsOf(run)));
+  console.log('\n' + renderGoals(goalsOf(run), quick));
   progress(`wrote bench/results/${stamp}.json and .md`);
-  if (sections.length === Object.keys(SECTIONS).length && !quick && !Object.keys(failures).length) {
+  if (DEFAULT_SECTIONS.every((s) => sections.includes(s)) && !quick && !Object.keys(failures).length) {
     await updateBenchmarksMd(new URL('../BENCHMARKS.md', import.meta.url), run);
     progress('refreshed the latest run in BENCHMARKS.md');
   }

@@ -8,7 +8,8 @@
 // gave up still run.
 import { createVenue, type UnitSpec } from '../tests/support/fixtures.ts';
 import { type LoadReport, routeTable, runLoad, summaryTable } from './loadtest.ts';
-import { pool, progress, type SectionContext, type SectionResult } from './support.ts';
+import { goal } from './goals.ts';
+import { ms, pool, progress, type SectionContext, type SectionResult } from './support.ts';
 
 const LEVELS = [500, 250, 100, 50];
 
@@ -66,6 +67,9 @@ export async function mixed(ctx: SectionContext): Promise<SectionResult> {
       `${first.users} guests were not sustained on this machine (${first.serverErrors} 5xx, ${first.failures} timeouts/errors, p95 ${Math.round(first.latency.p95)} ms); `
       + (sustained ? `${sustained.users} guests were.` : `not even ${levels.at(-1)} were.`),
     ],
+    goals: [goal('loadtest',
+      `${first.users} guests for ${first.durationS} s: p95 ${ms(first.latency.p95)} ms, ${first.serverErrors} 5xx, ${first.failures} timeouts/errors`,
+      first.users >= 500 && first.durationS >= 60 && first.sustained)],
     data: { reports, sustainedUsers: sustained?.users ?? null },
   };
 }

@@ -1,7 +1,7 @@
 // Where the database spends its time, per function: PostgreSQL's own function statistics
 // (track_functions = 'all', which a superuser may set for one session), before and after some work,
-// divided by how many times the work ran. No extension needed (pg_stat_statements is not preloaded
-// on the bench cluster). The tracking adds a little time to every call: read the shares, not the sums.
+// divided by how many times the work ran; and how many statements some work runs, counted by
+// pg_stat_statements. The tracking adds a little time to every call: read the shares, not the sums.
 import { pool, round, sleep, type Sql, type Table } from './support.ts';
 
 export interface FunctionCost {
@@ -52,23 +52,40 @@ export function profileTable(title: string, costs: FunctionCost[], note?: string
   };
 }
 
-/** How many statements and expressions the executor runs for `work` (nested ones included: every
- *  query inside plpgsql and SQL functions and triggers), counted with auto_explain at duration 0,
- *  which a superuser may load for one session. `work` runs once to warm up, then once counted. */
-export async function countStatements(adminUrl: string, work: (session: Sql) => Promise<void>): Promise<number> {
-  let count = 0;
-  let counting = false;
-  const session = pool(adminUrl, 1, (message) => {
-    if (counting && message.startsWith('duration:')) count++;
-  });
-  await work(session);
-  await session.unsafe(`load 'auto_explain'`);
-  for (const [k, v] of Object.entries({ log_min_duration: '0', log_nested_statements: 'on', log_level: 'notice' })) {
-    await session.unsafe(`set auto_explain.${k} = '${v}'`);
+/** What `work` ran in the database, counted by pg_stat_statements (the bench cluster preloads it
+ *  with track = all): `statements` is the number of statement executions, nested ones included
+ *  (every query of the functions and triggers it called, foreign-key checks, what ran at COMMIT),
+ *  plus its one top-level call; the client's BEGIN, role and claims setup and COMMIT are not counted,
+ *  as they are the same for any call. `top` lists the statements run most often. */
+export interface StatementCount {
+  statements: number;
+  top: { calls: number; query: string }[];
+}
+
+/** Runs `work` (one top-level call in a transaction; a refused attempt should catch its refusal, and
+ *  counts what ran before it) once to warm up, then `repeats` times after a pg_stat_statements_reset()
+ *  made from a connection of its own; the smallest count wins (anything else the cluster ran
+ *  meanwhile, a pg_cron job say, only adds). */
+export async function countStatements(adminUrl: string, work: () => Promise<unknown>, repeats = 3): Promise<StatementCount> {
+  const admin = pool(adminUrl, 1);
+  const [{ preloaded }] = await admin`select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded`;
+  if (!preloaded) {
+    await admin.end();
+    throw new Error('pg_stat_statements is not preloaded: run the benchmarks with npm run bench (bench/run.sh sets TABLEHOLD_DB_STATS=1)');
   }
-  counting = true;
-  await work(session);
-  counting = false;
-  await session.end();
-  return count;
+  await work();
+  let best: StatementCount | undefined;
+  for (let i = 0; i < repeats; i++) {
+    await admin`select extensions.pg_stat_statements_reset()`;
+    await work();
+    const rows = await admin`
+      select calls::int, regexp_replace(query, '[[:space:]]+', ' ', 'g') as query
+      from extensions.pg_stat_statements
+      where not toplevel and dbid = (select oid from pg_database where datname = current_database())
+      order by calls desc, query`;
+    const count = { statements: 1 + rows.reduce((n, r) => n + r.calls, 0), top: rows.map((r) => ({ calls: r.calls, query: r.query })) };
+    if (!best || count.statements < best.statements) best = count;
+  }
+  await admin.end();
+  return best!;
 }

@@ -1,5 +1,6 @@
 // The run as markdown: what it ran on, the goals (met / missed / not measured), every section's
 // tables; and the block of BENCHMARKS.md between its markers, which a full run refreshes.
+import { GOALS, type GoalId } from './goals.ts';
 import type { Machine } from './machine.ts';
 import { type Goal, renderTable, type SectionResult } from './support.ts';
 
@@ -15,23 +16,18 @@ export interface Run {
   failures: Record<string, string>;
 }
 
-/** The issue's goals and the section that measures each (placeholders when it did not run). */
-const GOAL_SECTIONS: [string, string][] = [
-  ['strategies', 'hot section: exactly 50 confirmed, zero errors (engine and Edge Functions)'],
-  ['flash-crowd', 'HTTP flash crowd: exactly 50 confirmed, zero 5xx'],
-  ['ceiling', 'spread-load booking throughput >= 0.8 x pgbench tpcb-like'],
-  ['snapshot', 'snapshot p95 < 5 ms in the database, < 20 ms over HTTP'],
-  ['feed', 'feed p95 < 100 ms, commit to receipt'],
-];
-
+/** Every goal of bench/goals.ts, as measured by the run's sections or marked as not measured. */
 export function goalsOf(run: Run): Goal[] {
-  return GOAL_SECTIONS.flatMap(([section, goal]) =>
-    run.results[section]?.goals ?? [{ goal, target: '', measured: `not measured in this run (npm run bench -- ${section})`, met: null }]);
+  const measured = new Map(Object.values(run.results).flatMap((r) => r.goals ?? []).map((g) => [g.id, g]));
+  return (Object.keys(GOALS) as GoalId[]).map((id) => measured.get(id) ?? {
+    id, goal: GOALS[id].goal, target: GOALS[id].target, met: null,
+    measured: `not measured in this run (npm run bench -- ${GOALS[id].section})`,
+  });
 }
 
-export function renderGoals(goals: Goal[]): string {
+export function renderGoals(goals: Goal[], quick = false): string {
   return renderTable({
-    title: 'Goals (reported, never asserted)',
+    title: `Goals (reported, never asserted)${quick ? ' — quick run: reduced sizes, not the goals\' conditions' : ''}`,
     columns: ['goal', 'target', 'measured', 'status'],
     rows: goals.map((g) => [g.goal, g.target, g.measured, g.met === null ? '-' : g.met ? 'met' : 'MISSED']),
   });
@@ -48,7 +44,7 @@ export function renderSummary(run: Run, h = '##'): string {
     `- Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB memory, ${m.os}, Deno ${m.deno}; load average at the start ${m.loadAverage.join(' ')}.`,
     `- PostgreSQL ${m.postgres.version}: ${settings}.`,
     '',
-    renderGoals(goalsOf(run)),
+    renderGoals(goalsOf(run), run.quick),
     '',
   ];
   for (const [name, result] of Object.entries(run.results)) {

@@ -2,10 +2,12 @@
 // The availability snapshot of a large venue: 200 units (100 tables on a 30-minute turn, 100 pooled
 // sections over four slots) and 10 000 bookings on the night, all made through public.book. Timed
 // in the database (public.availability as anon, server-side clock) and over local HTTP (GET
-// /availability/v1), p50/p95. When a goal is missed the section profiles the snapshot: per-function
-// time (track_functions), the slowest nested statements (auto_explain), pg_stat_statements if preloaded.
+// /availability/v1), p50/p95, and again with If-None-Match (a 304); public.available_times on the same
+// night, both ways. When a snapshot goal is missed the section profiles the snapshot: per-function
+// time (track_functions), statements (pg_stat_statements), the slowest nested statements (auto_explain).
 import { createVenue, type UnitSpec } from '../tests/support/fixtures.ts';
 import { bulkBook } from './bulk.ts';
+import { goal } from './goals.ts';
 import { countStatements, profileFunctions, profileTable } from './profile.ts';
 import {
   actAsAnon, addDays, ms, percentiles, pool, progress, round, type SectionContext, type SectionResult, type Sql, type Table,
@@ -51,20 +53,23 @@ async function largeVenue(db: Sql, quick: boolean) {
   return { venue, date, units: units.length, bookings, fillS };
 }
 
-/** Server-side times of public.availability as anon (bench.time_availability), after 5 warm-up
- *  calls on the same connection. */
-function timeInDatabase(db: Sql, venueId: string, date: string, runs: number) {
+/** The SELECTs the database timings run, as supabase-js .rpc() would call them. */
+const snapshotQuery = (venueId: string, date: string) => `select public.availability('${venueId}'::uuid, '${date}'::date)`;
+const timesQuery = (venueId: string, date: string) => `select public.available_times('${venueId}'::uuid, '${date}'::date, 2)`;
+
+/** Server-side times of `query` as anon (bench.time_query), after 5 warm-up runs on the same connection. */
+function timeInDatabase(db: Sql, query: string, runs: number) {
   return db.begin(async (tx) => {
     await actAsAnon(tx as unknown as Sql);
-    await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, 5)`;
-    const [row] = await tx`select times_ms, bytes from bench.time_availability(${venueId}::uuid, ${date}::date, ${runs}::int)`;
+    await tx`select bench.time_query(${query}, 5)`;
+    const [row] = await tx`select times_ms, bytes from bench.time_query(${query}, ${runs}::int)`;
     return { times: (row.times_ms as number[]).map(Number), bytes: row.bytes as number };
   });
 }
 
-/** Sequential GETs of the snapshot (after 5 warm-ups); with `etag`, If-None-Match (a 304 when unchanged). */
-async function timeOverHttp(functionsUrl: string, venueId: string, date: string, runs: number, etag?: string) {
-  const url = `${functionsUrl}/functions/v1/availability/v1?venue_id=${venueId}&date=${date}`;
+/** Sequential GETs of `path` (after 5 warm-ups); with `etag`, If-None-Match (a 304 when unchanged). */
+async function timeOverHttp(functionsUrl: string, path: string, runs: number, etag?: string) {
+  const url = `${functionsUrl}/functions/v1/${path}`;
   const headers: Record<string, string> = etag ? { 'if-none-match': etag } : {};
   const times: number[] = [];
   let status = 0, bytes = 0, tag = '';
@@ -80,22 +85,24 @@ async function timeOverHttp(functionsUrl: string, venueId: string, date: string,
   return { times, status, bytes, etag: tag };
 }
 
-/** Where the time goes: per-function time (bench/profile.ts), the slowest nested statements of one
- *  snapshot (auto_explain, which a superuser may load per session; at NOTICE level the plans come
- *  back to this client), and pg_stat_statements when the cluster preloads it (bench/run.sh's
- *  cluster does not: scripts/lib.sh preloads pg_cron only). */
+/** Where the time goes: per-function time and the statements one snapshot runs (bench/profile.ts),
+ *  the slowest nested statements of one snapshot (auto_explain, which a superuser may load per
+ *  session; at NOTICE level the plans come back to this client), and the statements that take the
+ *  most time (pg_stat_statements, which the bench cluster preloads). */
 async function profile(adminUrl: string, venueId: string, date: string, runs: number) {
   const snapshots = (runsNow: number) => (session: Sql) =>
     session.begin(async (tx) => {
       await actAsAnon(tx as unknown as Sql);
-      await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, ${runsNow}::int)`;
+      await tx`select bench.time_query(${snapshotQuery(venueId, date)}, ${runsNow}::int)`;
     }).then(() => {});
   const byFunction = await profileFunctions(adminUrl, runs, snapshots(runs));
-  const statements = await countStatements(adminUrl, (session) =>
-    session.begin(async (tx) => {
+  const reader = pool(adminUrl, 1);
+  const { statements } = await countStatements(adminUrl, () =>
+    reader.begin(async (tx) => {
       await actAsAnon(tx as unknown as Sql);
       await tx`select public.availability(${venueId}::uuid, ${date}::date) is not null`;
-    }).then(() => {}));
+    }));
+  await reader.end();
 
   const notices: string[] = [];
   const session = pool(adminUrl, 1, (message) => notices.push(message));
@@ -105,28 +112,22 @@ async function profile(adminUrl: string, venueId: string, date: string, runs: nu
       await tx.unsafe(`set local auto_explain.${k} = '${v}'`);
     }
     await actAsAnon(tx as unknown as Sql);
-    await tx`select bench.time_availability(${venueId}::uuid, ${date}::date, 1)`;
+    await tx`select bench.time_query(${snapshotQuery(venueId, date)}, 1)`;
   });
   // the plan without the statement's text (which can be longer than the plan)
   const planOf = (n: string) => n.replace(/Query Text:[\s\S]*?\n(?=\S.*\(cost=)/, '').slice(0, 8000);
   const slowestStatements = notices
-    .filter((n) => !n.includes('bench.time_availability'))
+    .filter((n) => !n.includes('bench.time_query'))
     .map((n) => ({ ms: Number(/duration: ([\d.]+) ms/.exec(n)?.[1] ?? 0), plan: planOf(n) }))
     .filter((p) => p.ms > 0)
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 4);
 
-  const [{ preloaded }] = await session`select current_setting('shared_preload_libraries') like '%pg_stat_statements%' as preloaded`;
-  let pgStatStatements: unknown[] | string = 'not preloaded on this cluster (shared_preload_libraries has pg_cron only), so not used';
-  if (preloaded) {
-    await session`create extension if not exists pg_stat_statements`;
-    await session`select pg_stat_statements_reset()`;
-    await session.unsafe(`set pg_stat_statements.track = 'all'`);
-    await snapshots(runs)(session);
-    pgStatStatements = [...await session`
-      select round(total_exec_time::numeric / ${runs}, 3) as ms_per_snapshot, calls / ${runs} as calls_per_snapshot, left(query, 300) as query
-      from pg_stat_statements order by total_exec_time desc limit 8`];
-  }
+  await session`select extensions.pg_stat_statements_reset()`;
+  await snapshots(runs)(session);
+  const pgStatStatements = [...await session`
+    select round(total_exec_time::numeric / ${runs}, 3) as ms_per_snapshot, calls / ${runs} as calls_per_snapshot, left(query, 300) as query
+    from extensions.pg_stat_statements order by total_exec_time desc limit 8`];
   await session.end();
   return { byFunction, statements, slowestStatements, pgStatStatements };
 }
@@ -136,12 +137,16 @@ export async function snapshot(ctx: SectionContext): Promise<SectionResult> {
   const built = await largeVenue(db, ctx.quick);
   const { venue, date } = built;
   const runs = ctx.quick ? 30 : 200;
-  progress(`snapshot: ${runs} x public.availability in the database`);
-  const inDb = await timeInDatabase(db, venue.id, date, runs);
-  progress(`snapshot: ${runs} x GET /availability/v1 over local HTTP`);
-  const http = await timeOverHttp(ctx.stack.functionsUrl, venue.id, date, runs);
-  const notModified = await timeOverHttp(ctx.stack.functionsUrl, venue.id, date, runs, http.etag);
+  progress(`snapshot: ${runs} x public.availability and public.available_times in the database`);
+  const inDb = await timeInDatabase(db, snapshotQuery(venue.id, date), runs);
+  const timesInDb = await timeInDatabase(db, timesQuery(venue.id, date), runs);
+  progress(`snapshot: the same over local HTTP`);
+  const snapshotPath = `availability/v1?venue_id=${venue.id}&date=${date}`;
+  const http = await timeOverHttp(ctx.stack.functionsUrl, snapshotPath, runs);
+  const notModified = await timeOverHttp(ctx.stack.functionsUrl, snapshotPath, runs, http.etag);
+  const timesHttp = await timeOverHttp(ctx.stack.functionsUrl, `availability/v1/times?venue_id=${venue.id}&date=${date}&party_size=2`, runs);
   const dbP = percentiles(inDb.times), httpP = percentiles(http.times), cachedP = percentiles(notModified.times);
+  const timesDbP = percentiles(timesInDb.times), timesHttpP = percentiles(timesHttp.times);
   const missed = dbP.p95 >= 5 || httpP.p95 >= 20;
   progress(`snapshot: database p95 ${ms(dbP.p95)} ms, HTTP p95 ${ms(httpP.p95)} ms${missed ? '; profiling' : ''}`);
   const prof = missed ? await profile(ctx.stack.adminUrl, venue.id, date, ctx.quick ? 5 : 20) : undefined;
@@ -152,24 +157,29 @@ export async function snapshot(ctx: SectionContext): Promise<SectionResult> {
     rows: [
       ['database: public.availability as anon', dbP.n, ms(dbP.p50), ms(dbP.p95), ms(dbP.p99), ms(dbP.max), `${round(inDb.bytes / 1024)} KiB json`, 'p95 < 5 ms'],
       ['HTTP: GET /availability/v1', httpP.n, ms(httpP.p50), ms(httpP.p95), ms(httpP.p99), ms(httpP.max), `${round(http.bytes / 1024)} KiB`, 'p95 < 20 ms'],
-      [`HTTP: same, If-None-Match (${notModified.status})`, cachedP.n, ms(cachedP.p50), ms(cachedP.p95), ms(cachedP.p99), ms(cachedP.max), `${notModified.bytes} B`, ''],
+      [`HTTP: same, If-None-Match (${notModified.status})`, cachedP.n, ms(cachedP.p50), ms(cachedP.p95), ms(cachedP.p99), ms(cachedP.max), `${notModified.bytes} B`, 'p95 < 2 ms'],
+      ['database: public.available_times, party of 2', timesDbP.n, ms(timesDbP.p50), ms(timesDbP.p95), ms(timesDbP.p99), ms(timesDbP.max), `${round(timesInDb.bytes / 1024)} KiB json`, 'p50 < 20 ms'],
+      ['HTTP: GET /availability/v1/times', timesHttpP.n, ms(timesHttpP.p50), ms(timesHttpP.p95), ms(timesHttpP.p99), ms(timesHttpP.max), `${round(timesHttp.bytes / 1024)} KiB`, 'p50 < 20 ms'],
     ],
     note: 'Database times are server-side (clock_timestamp around each call, same connection, plans warm); HTTP times are whole requests, one at a time.',
   }];
   if (prof) {
     tables.push(profileTable('Where a snapshot spends its time (per snapshot)', prof.byFunction,
-      `track_functions = all; per snapshot; ${prof.statements} statements executed for one snapshot (auto_explain count). pg_stat_statements: ${typeof prof.pgStatStatements === 'string' ? prof.pgStatStatements : 'see the JSON'}. The slowest nested statements (auto_explain) are in the JSON.`));
+      `track_functions = all; per snapshot; ${prof.statements} statements executed for one snapshot (pg_stat_statements). The statements taking the most time (pg_stat_statements) and the slowest nested statements' plans (auto_explain) are in the JSON.`));
   }
   return {
     tables,
     goals: [
-      { goal: 'snapshot latency in the database', target: 'p95 < 5 ms', measured: `p95 ${ms(dbP.p95)} ms`, met: dbP.p95 < 5 },
-      { goal: 'snapshot latency over local HTTP', target: 'p95 < 20 ms', measured: `p95 ${ms(httpP.p95)} ms`, met: httpP.p95 < 20 },
+      goal('snapshotDatabase', `p95 ${ms(dbP.p95)} ms`, dbP.p95 < 5),
+      goal('snapshotHttp', `p95 ${ms(httpP.p95)} ms`, httpP.p95 < 20),
+      goal('snapshotNotModified', `p95 ${ms(cachedP.p95)} ms (status ${notModified.status})`, notModified.status === 304 && cachedP.p95 < 2),
+      goal('availableTimes', `p50 ${ms(timesDbP.p50)} ms in the database, ${ms(timesHttpP.p50)} ms over HTTP`, timesDbP.p50 < 20 && timesHttpP.p50 < 20),
     ],
     data: {
       venue: { id: venue.id, date, units: built.units, bookings: built.bookings, fillS: built.fillS },
       database: { ...dbP, bytes: inDb.bytes }, http: { ...httpP, bytes: http.bytes },
-      httpNotModified: { ...cachedP, status: notModified.status }, profile: prof,
+      httpNotModified: { ...cachedP, status: notModified.status },
+      availableTimes: { database: { ...timesDbP, bytes: timesInDb.bytes }, http: { ...timesHttpP, bytes: timesHttp.bytes } }, profile: prof,
     },
   };
 }

@@ -104,8 +104,9 @@ export interface Table {
   note?: string;
 }
 
-/** A goal from the issue: met, missed, or not measured in this run (never asserted). */
+/** A goal from the issue (bench/goals.ts): met, missed, or not measured in this run (never asserted). */
 export interface Goal {
+  id: string;
   goal: string;
   target: string;
   measured: string;
@@ -182,3 +183,19 @@ export async function bookAsGuest(
 /** postgres.js errors carry the SQLSTATE in `code`. */
 export const sqlState = (e: unknown): string | undefined =>
   e instanceof postgres.PostgresError ? e.code : undefined;
+
+/** The pg_cron job that sweeps expired holds every minute (supabase/migrations). */
+const SWEEPER_JOB = 'tablehold-sweep-expired-holds';
+
+/** Runs `work` with the pg_cron sweeper job paused, so that it neither sweeps a section's holds first
+ *  nor runs statements of its own meanwhile; resumes it afterwards. */
+export async function withSweeperPaused<T>(adminUrl: string, work: () => Promise<T>): Promise<T> {
+  const admin = pool(adminUrl, 1);
+  const paused = await admin`update cron.job set active = false where jobname = ${SWEEPER_JOB} and active returning jobid`;
+  try {
+    return await work();
+  } finally {
+    if (paused.length) await admin`update cron.job set active = true where jobname = ${SWEEPER_JOB}`;
+    await admin.end();
+  }
+}

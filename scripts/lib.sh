@@ -66,6 +66,10 @@ db_create_cluster() {
     || { rm -f "$pwfile"; die "initdb failed, see $DB_DIR/initdb.log"; }
   rm -f "$pwfile"
   # Supabase-like settings the engine depends on (pg_cron, logical WAL, UTC, many connections).
+  # TABLEHOLD_DB_STATS=1 (bench clusters only) also preloads pg_stat_statements, counting the
+  # statements nested inside functions and triggers too; hosted projects preload it as well.
+  local preload="pg_cron"
+  [[ -n "${TABLEHOLD_DB_STATS:-}" ]] && preload="pg_cron,pg_stat_statements"
   as_server_user tee -a "$DB_DIR/data/postgresql.conf" >/dev/null <<CONF
 
 # --- tablehold local stack (scripts/lib.sh) ---
@@ -73,7 +77,8 @@ listen_addresses = '127.0.0.1'
 port = $DB_PORT
 unix_socket_directories = ''
 max_connections = 300
-shared_preload_libraries = 'pg_cron'
+shared_preload_libraries = '$preload'
+${TABLEHOLD_DB_STATS:+pg_stat_statements.track = all}
 cron.database_name = 'postgres'
 cron.use_background_workers = on
 max_worker_processes = 32

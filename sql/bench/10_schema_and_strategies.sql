@@ -4,7 +4,7 @@
 --   (a)/(b) bench.count_then_insert: seed 000 as written, run at READ COMMITTED (a) or SERIALIZABLE (b)
 --   (c)     bench.advisory_lock_then_insert: seed 002's advisory lock per unit and date, then the same
 --   (d)     bench.counter_row_then_insert: seed 003's row lock on the availability key, a counter row
--- and a timing helper for the availability snapshot.
+-- and helpers: server-side timing of the availability reads, a unit's past bookings.
 drop schema if exists bench cascade;
 create schema bench;
 grant usage on schema bench to anon, authenticated;
@@ -130,23 +130,60 @@ where r.status = 'confirmed'
 group by r.seat_option_id, r.reservation_date, s.available_count
 having count(*) > s.available_count;
 
-/** Server-side milliseconds of p_runs calls of public.availability as the current role (the caller
- *  sets role anon and its claims first, as PostgREST and the Edge Functions do). Also returns the
- *  size of the snapshot's JSON text. */
-create function bench.time_availability(p_venue_id uuid, p_date date, p_runs int, out times_ms float8[], out bytes int)
+/** Server-side milliseconds of p_runs runs of p_query, a SELECT of one jsonb value (a call of
+ *  public.availability or public.available_times), as the current role: the caller sets role anon and
+ *  its claims first, as PostgREST and the Edge Functions do. Also returns the size of the last answer's
+ *  JSON text. */
+create function bench.time_query(p_query text, p_runs int, out times_ms float8[], out bytes int)
 language plpgsql
 as $$
 declare
   v_t0 timestamptz;
-  v_snapshot jsonb;
+  v_answer jsonb;
 begin
   times_ms := '{}';
   for i in 1..least(p_runs, 10000) loop
     v_t0 := clock_timestamp();
-    v_snapshot := public.availability(p_venue_id, p_date);
+    execute p_query into v_answer;
     times_ms := times_ms || extract(epoch from clock_timestamp() - v_t0)::float8 * 1000;
   end loop;
-  bytes := octet_length(v_snapshot::text);
+  bytes := octet_length(v_answer::text);
 end;
 $$;
-grant execute on function bench.time_availability(uuid, date, int) to anon, authenticated;
+grant execute on function bench.time_query(text, int) to anon, authenticated;
+
+-- `npm run bench -- statements` runs seed 000's count-then-insert as it runs public.book: one
+-- transaction with role anon and its claims set, so both pay the same connection setup.
+grant select on bench.seat_options to anon;
+grant select, insert on bench.reservations to anon;
+
+/** p_count completed bookings of one unit on past service dates (p_per_day a day, going back from
+ *  yesterday), with their allocations freed, as the engine leaves a unit's history. Written directly:
+ *  the caller (a superuser session) sets session_replication_role = replica first, so no trigger runs
+ *  (the engine's triggers refuse past dates) and filling takes seconds. Returns how many were made. */
+create function bench.add_history(p_unit_id uuid, p_count int, p_per_day int default 100)
+returns int
+language plpgsql
+as $$
+declare
+  v_venue tablehold.venues;
+  v_alphabet constant text := 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+begin
+  select v.* into v_venue from tablehold.venues v join tablehold.units u on u.venue_id = v.id where u.id = p_unit_id;
+  create temp table bench_history on commit drop as
+  select gen_random_uuid() as id, h.day, tablehold.service_window(v_venue, h.day) as during,
+         -- references unique per day: the row number in base 31, in the engine's alphabet
+         'BR-' || to_char(h.day, 'YYMMDD') || '-' || (select string_agg(substr(v_alphabet, 1 + (h.n / (31 ^ k)::int) % 31, 1), '' order by k)
+                                                       from generate_series(0, 5) k) as reference
+  from (select n, current_date - 1 - n / p_per_day as day from generate_series(0, p_count - 1) n) h;
+  insert into tablehold.bookings (id, reference, venue_id, status, party_size, service_date, during, source,
+    submitted_at, confirmed_at, seated_at, completed_at, created_at, updated_at)
+  select h.id, h.reference, v_venue.id, 'completed', 2, h.day, h.during, 'web',
+         lower(h.during) - interval '2 days', lower(h.during) - interval '2 days', lower(h.during), upper(h.during),
+         lower(h.during) - interval '2 days', upper(h.during)
+  from bench_history h;
+  insert into tablehold.allocations (booking_id, unit_id, venue_id, service_date, during, quantity, exclusive, active)
+  select h.id, p_unit_id, v_venue.id, h.day, h.during, 1, false, false from bench_history h;
+  return (select count(*) from bench_history);
+end;
+$$;

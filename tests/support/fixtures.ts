@@ -24,6 +24,9 @@ export interface VenueSpec {
   startGrid?: string;
   turn?: string;
   buffer?: string;
+  /** How far ahead guests may book (default 180 days). A short horizon keeps a unit's out-of-service
+   *  or capacity edit cheap: the engine publishes it on every date up to the horizon. */
+  bookingHorizon?: string;
 }
 
 export interface Venue {
@@ -46,9 +49,10 @@ export async function createVenue(db: Sql, spec: VenueSpec): Promise<Venue> {
       with operator as (
         insert into tablehold.operators (slug, name) values (${slug}, ${`Operator ${slug}`}) returning id)
       insert into tablehold.venues (operator_id, slug, name, kind, timezone, service_day_cutover,
-        hold_ttl, start_grid, default_turn, buffer)
+        hold_ttl, start_grid, default_turn, buffer, booking_horizon)
       select operator.id, ${slug}, ${`Venue ${slug}`}, ${spec.kind}, 'UTC', '06:00',
-        ${spec.holdTtl ?? '5 minutes'}, ${spec.startGrid ?? '15 minutes'}, ${spec.turn ?? '2 hours'}, ${spec.buffer ?? '0'}
+        ${spec.holdTtl ?? '5 minutes'}, ${spec.startGrid ?? '15 minutes'}, ${spec.turn ?? '2 hours'}, ${spec.buffer ?? '0'},
+        ${spec.bookingHorizon ?? '180 days'}
       from operator
       returning id, ((now() at time zone 'UTC')::date + 10)::text as date`;
     await tx`
@@ -124,4 +128,47 @@ export function channelGaps(db: Sql | Tx, venueId: string) {
     from channels c full join events e on e.service_date = c.service_date
     where c.version is distinct from e.n or e.distinct_versions is distinct from e.n
        or e.lowest is distinct from 1 or e.highest is distinct from e.n`;
+}
+
+/** Bookings and allocations that disagree: a booking that holds inventory (held and unexpired,
+ *  pending_approval, confirmed, seated) without active allocations, with an active allocation on another
+ *  service date or not covering its window, or whose active allocations do not seat its party (pooled:
+ *  quantity x max covers; exclusive: the units' max covers, or a combination that takes the party);
+ *  and active allocations of a booking that holds no inventory. Blocks need no party cover. */
+export function inventoryMismatches(db: Sql | Tx, venueId: string) {
+  return db`
+    with holding as (
+      select b.id, b.reference, b.kind, b.status, b.party_size, b.during, b.service_date
+      from tablehold.bookings b
+      where b.venue_id = ${venueId} and tablehold.status_holds_inventory(b.status)
+        and not (b.status = 'held' and b.hold_expires_at <= now())
+    ), live as (
+      select a.id, a.booking_id, a.unit_id, a.quantity, a.during, a.service_date, u.capacity_mode, u.max_covers
+      from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+      where a.venue_id = ${venueId} and a.active and (a.expires_at is null or a.expires_at > now())
+    ), covered as (
+      select h.id,
+             count(l.id) as allocations,
+             bool_and(l.during @> h.during and l.service_date = h.service_date) as in_window,
+             coalesce(sum(case when l.capacity_mode = 'pooled' then l.quantity * l.max_covers else l.max_covers end), 0) as seats,
+             array_agg(l.unit_id order by l.unit_id) filter (where l.capacity_mode = 'exclusive') as tables
+      from holding h left join live l on l.booking_id = h.id
+      group by h.id
+    )
+    select h.reference, h.status::text, h.party_size, null::bigint as allocation_id,
+           case when c.allocations = 0 then 'holds inventory but has no active allocation'
+                when not c.in_window then 'an active allocation is on another date or misses part of the window'
+                else 'its active allocations do not seat the party' end as problem
+    from holding h join covered c on c.id = h.id
+    where c.allocations = 0 or not c.in_window
+       or (h.kind = 'booking' and c.seats < h.party_size and not exists (
+             select 1 from tablehold.combinations cb
+             where cb.venue_id = ${venueId} and h.party_size between cb.min_party and cb.max_party
+               and (select array_agg(cu.unit_id order by cu.unit_id) from tablehold.combination_units cu
+                    where cu.combination_id = cb.id) = c.tables))
+    union all
+    select b.reference, b.status::text, b.party_size, a.id, 'an active allocation of a booking that holds no inventory'
+    from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
+    where a.venue_id = ${venueId} and a.active and (a.expires_at is null or a.expires_at > now())
+      and not tablehold.status_holds_inventory(b.status)`;
 }
