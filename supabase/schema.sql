@@ -135,6 +135,24 @@ CREATE TYPE tablehold.staff_role AS ENUM (
 ALTER TYPE tablehold.staff_role OWNER TO postgres;
 
 --
+-- Name: table_candidate; Type: TYPE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TYPE tablehold.table_candidate AS (
+	unit_ids uuid[],
+	codes text[],
+	kind text,
+	seats integer,
+	wasted integer,
+	min_spend numeric,
+	deposit numeric,
+	area_ids uuid[],
+	needs_approval boolean
+);
+
+ALTER TYPE tablehold.table_candidate OWNER TO postgres;
+
+--
 -- Name: unit_type; Type: TYPE; Schema: tablehold; Owner: postgres
 --
 
@@ -1155,62 +1173,21 @@ CREATE FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehol
     AS $$
 declare
   v_check record;
-  v_candidate record;
-  v_done boolean := false;
-  v_paced boolean := false;
-  v_approval boolean;
+  v_deposit numeric(10, 2);
+  v_min_spend numeric(10, 2);
 begin
   if p_unit_ids is null then
-    v_approval := p_booking.status = 'pending_approval';
-    for v_candidate in
-      select c.*, exists (select 1 from tablehold.units u where u.id = any (c.unit_ids) and u.requires_approval) as needs_approval
-      from tablehold.table_candidates(p_booking.venue_id, p_plan.occupies, p_booking.party_size, p_area_id) c
-    loop
-      -- a confirmed booking never lands on tables that need a manager's approval
-      continue when v_candidate.needs_approval and not v_approval and p_booking.status <> 'held' and p_rank < 2;
-      begin
-        insert into tablehold.allocations (booking_id, unit_id, during)
-        select p_booking.id, x.id, p_plan.occupies from unnest(v_candidate.unit_ids) x(id);
-        if p_pacing then
-          perform tablehold.check_pacing(p_booking.id);
-        end if;
-        v_done := true;
-      exception
-        when sqlstate 'TH002' or exclusion_violation then
-          v_done := false;  -- a concurrent booking won this one: try the next candidate
-        when sqlstate 'TH008' then
-          v_done := false;  -- this area is paced out: another area may still take the party
-          v_paced := true;
-      end;
-      exit when v_done;
-    end loop;
-    if not v_done and v_paced then
-      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
-    elsif not v_done then
-      perform tablehold.fail('NO_TABLE_AVAILABLE', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
-    end if;
-    if (v_candidate.deposit, v_candidate.min_spend) is distinct from (p_booking.deposit_total, p_booking.min_spend_total) then
-      update tablehold.bookings b set deposit_total = v_candidate.deposit, min_spend_total = v_candidate.min_spend
-       where b.id = p_booking.id;
-    end if;
+    perform tablehold.take_tables(p_booking, p_plan,
+      tablehold.table_candidate_list(p_booking.venue_id, p_plan.occupies, p_booking.party_size, p_area_id), p_rank, p_pacing);
     return;
   end if;
-
   v_check := tablehold.check_units(p_booking.venue_id, p_unit_ids, p_plan.mode, p_booking.party_size, p_rank);
-  begin
-    insert into tablehold.allocations (booking_id, unit_id, during, quantity)
-    select p_booking.id, u.id, p_plan.occupies, v_check.quantity from unnest(v_check.units) u;
-  exception when exclusion_violation then
-    perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', p_unit_ids));
-  end;
-  if p_pacing then
-    perform tablehold.check_pacing(p_booking.id);
+  perform tablehold.take_units(p_booking, p_plan, v_check.units, v_check.quantity, p_pacing);
+  select coalesce(sum(u.deposit), 0) * v_check.quantity, coalesce(sum(u.min_spend), 0) * v_check.quantity
+    into v_deposit, v_min_spend from unnest(v_check.units::tablehold.units[]) u;
+  if (v_deposit, v_min_spend) is distinct from (p_booking.deposit_total, p_booking.min_spend_total) then
+    update tablehold.bookings b set deposit_total = v_deposit, min_spend_total = v_min_spend where b.id = p_booking.id;
   end if;
-  update tablehold.bookings b
-     set deposit_total = t.deposit, min_spend_total = t.min_spend
-    from (select coalesce(sum(u.deposit), 0) * v_check.quantity as deposit, coalesce(sum(u.min_spend), 0) * v_check.quantity as min_spend
-            from unnest(v_check.units) u) t
-   where b.id = p_booking.id and (b.deposit_total, b.min_spend_total) is distinct from (t.deposit, t.min_spend);
 end;
 $$;
 
@@ -1578,6 +1555,45 @@ $$;
 ALTER FUNCTION tablehold.caller_rank(p_venue_id uuid) OWNER TO postgres;
 
 --
+-- Name: channel_locked(uuid, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.channel_locked(p_venue_id uuid, p_service_date date) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return position(' ' || p_venue_id || ':' || p_service_date
+                  in coalesce(current_setting('tablehold.locked_channels', true), '')) > 0;
+end;
+$$;
+
+ALTER FUNCTION tablehold.channel_locked(p_venue_id uuid, p_service_date date) OWNER TO postgres;
+
+--
+-- Name: check_age(tablehold.venues, date, date, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.check_age(p_venue tablehold.venues, p_service_date date, p_dob date, p_override boolean) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_venue.min_age is null then
+    return;
+  end if;
+  if p_dob is null and not p_override then
+    perform tablehold.fail('DATE_OF_BIRTH_REQUIRED', jsonb_build_object('min_age', p_venue.min_age));
+  end if;
+  if p_dob is not null and extract(year from age(p_service_date, p_dob)) < p_venue.min_age then
+    perform tablehold.fail('UNDERAGE', jsonb_build_object('min_age', p_venue.min_age));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.check_age(p_venue tablehold.venues, p_service_date date, p_dob date, p_override boolean) OWNER TO postgres;
+
+--
 -- Name: check_direct_booking(tablehold.bookings); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1587,40 +1603,36 @@ CREATE FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) RET
     AS $$
 declare
   v_venue tablehold.venues := tablehold.venue(p_booking.venue_id);
-  v_now timestamptz := tablehold.clock();
   v_override boolean := coalesce(nullif(current_setting('tablehold.override', true), '')::boolean, false);
-  v_dob date;
+  v_mode tablehold.booking_mode;
+  v_problem text;
 begin
   if p_booking.service_date <> tablehold.service_date_of(v_venue, lower(p_booking.during)) then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'service_date',
       'problem', 'the service date must be the one its start belongs to', 'expected', tablehold.service_date_of(v_venue, lower(p_booking.during))));
   end if;
-  if upper(p_booking.during) <= v_now then
-    perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
+  v_mode := case when p_booking.slot_id is not null then 'slot'
+                 when p_booking.during = tablehold.service_window(v_venue, p_booking.service_date) then 'date'
+                 else 'time' end;
+  v_problem := tablehold.booking_window_problem(v_venue, v_mode, p_booking.service_date, p_booking.during,
+    tablehold.clock(), v_override or p_booking.kind = 'block');
+  if v_problem is not null then
+    perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', v_problem,
+      'override', 'a manager may set tablehold.override for this transaction (not for the past)'));
   end if;
   if p_booking.kind = 'block' then
-    return;  -- staff blocks take any window that is not over
+    return;
   end if;
   if not v_override and (p_booking.party_size < v_venue.min_party or p_booking.party_size > v_venue.max_party) then
     perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party,
       'override', 'a manager may set tablehold.override for this transaction'));
   end if;
-  if not v_override and p_booking.service_date > tablehold.service_date_of(v_venue, v_now + v_venue.booking_horizon) then
-    perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'horizon', 'horizon', v_venue.booking_horizon));
-  end if;
   if not exists (select 1 from tablehold.opening_spans(v_venue, p_booking.service_date) s where s && p_booking.during) then
     perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object(
       'service_date', p_booking.service_date, 'starts_at', lower(p_booking.during)));
   end if;
-  if v_venue.min_age is not null then
-    select c.date_of_birth into v_dob from tablehold.clients c where c.id = p_booking.client_id;
-    if v_dob is null and not v_override then
-      perform tablehold.fail('DATE_OF_BIRTH_REQUIRED', jsonb_build_object('min_age', v_venue.min_age));
-    end if;
-    if v_dob is not null and extract(year from age(p_booking.service_date, v_dob)) < v_venue.min_age then
-      perform tablehold.fail('UNDERAGE', jsonb_build_object('min_age', v_venue.min_age));
-    end if;
-  end if;
+  perform tablehold.check_age(v_venue, p_booking.service_date,
+    (select c.date_of_birth from tablehold.clients c where c.id = p_booking.client_id), v_override);
 end;
 $$;
 
@@ -1853,6 +1865,8 @@ CREATE FUNCTION tablehold.emit_unit_events(p_unit_id uuid, p_service_date date, 
 declare
   v_unit tablehold.units;
   v_venue tablehold.venues;
+  v_now timestamptz := tablehold.clock();
+  v_day tstzrange;
   v_key record;
   v_remaining int;
   v_state text;
@@ -1860,29 +1874,33 @@ declare
   v_prev_remaining int;
 begin
   select * into v_unit from tablehold.units u where u.id = p_unit_id;
+  if not tablehold.channel_locked(v_unit.venue_id, p_service_date) then
+    perform tablehold.lock_channels(v_unit.venue_id, array[p_service_date]);
+  end if;
   select * into v_venue from tablehold.venues v where v.id = v_unit.venue_id;
+  v_day := tablehold.service_window(v_venue, p_service_date);
 
   for v_key in
     select null::uuid as slot_id, p_window as key
      where v_unit.capacity_mode = 'exclusive'
     union all
-    select null, tablehold.service_window(v_venue, p_service_date)
+    select null, v_day
      where v_unit.capacity_mode = 'pooled' and v_unit.booking_mode = 'date'
     union all
-    select s.id, tablehold.slot_window(v_venue, s, p_service_date)
-      from tablehold.slots s
+    select s.id, w.key
+      from tablehold.slots s, lateral (select tablehold.slot_window(v_venue, s, p_service_date) as key) w
      where v_unit.capacity_mode = 'pooled' and v_unit.booking_mode = 'slot'
        and s.venue_id = v_unit.venue_id
        and extract(isodow from p_service_date)::smallint = any (s.weekdays)
-       and tablehold.slot_window(v_venue, s, p_service_date) && p_window
+       and w.key && p_window
   loop
     if v_unit.capacity_mode = 'exclusive' then
       -- taken by an allocation with exactly this window, or the whole service day while out of service
       v_remaining := case when exists (
         select 1 from tablehold.allocations a
         where a.unit_id = v_unit.id and a.active and a.during = v_key.key
-          and (a.expires_at is null or a.expires_at > tablehold.clock())
-      ) or (v_unit.out_of_service and v_key.key = tablehold.service_window(v_venue, p_service_date)) then 0 else 1 end;
+          and (a.expires_at is null or a.expires_at > v_now)
+      ) or (v_unit.out_of_service and v_key.key = v_day) then 0 else 1 end;
     elsif v_unit.out_of_service then
       v_remaining := 0;
     else
@@ -1898,7 +1916,7 @@ begin
     if not found then
       v_prev_remaining := case
         when coalesce(p_before.out_of_service, v_unit.out_of_service)
-             and (v_unit.capacity_mode = 'pooled' or v_key.key = tablehold.service_window(v_venue, p_service_date)) then 0
+             and (v_unit.capacity_mode = 'pooled' or v_key.key = v_day) then 0
         when v_unit.capacity_mode = 'pooled' then coalesce(p_before.capacity, v_unit.capacity)
         else 1 end;
       v_prev_state := case when v_prev_remaining > 0 then 'available' else 'unavailable' end;
@@ -2401,11 +2419,14 @@ CREATE FUNCTION tablehold.lock_channels(p_venue_id uuid, p_dates date[]) RETURNS
     AS $$
 declare
   v_was text := tablehold.engine_on();
+  v_locked text := coalesce(current_setting('tablehold.locked_channels', true), '');
 begin
   insert into tablehold.channels as c (venue_id, service_date)
   select distinct p_venue_id, d from unnest(p_dates) d where d is not null
   order by 2
   on conflict (venue_id, service_date) do update set version = c.version;  -- creates or locks, in date order
+  v_locked := set_config('tablehold.locked_channels',
+    v_locked || ' ' || p_venue_id || ':' || array_to_string(p_dates, ' ' || p_venue_id || ':'), true);
   v_was := tablehold.engine_restore(v_was);
 end;
 $$;
@@ -2537,7 +2558,8 @@ declare
   v_client tablehold.clients;
   v_booking tablehold.bookings;
   v_check record;
-  v_first record;
+  v_unit tablehold.units;
+  v_candidates tablehold.table_candidate[];
   v_needs_approval boolean := false;
   v_status tablehold.booking_status;
   v_deposit numeric(10, 2) := 0;
@@ -2545,6 +2567,7 @@ declare
   v_request_hash text;
   v_token text := encode(extensions.gen_random_bytes(24), 'hex');
   v_dob date;
+  v_lapsed boolean;
   v_state text; v_message text; v_detail text; v_hint text;
   v_constraint text;
   v_was text;
@@ -2591,96 +2614,87 @@ begin
   end if;
   v_plan := tablehold.plan_time(v_venue, v_mode, p_party_size, p_date, p_slot, p_start, v_override);
 
-  v_client := tablehold.resolve_client(p_venue_id, v_rank, p_client_id, p_guest);
-  if v_venue.min_age is not null then
-    begin
-      v_dob := coalesce((p_guest ->> 'date_of_birth')::date, v_client.date_of_birth);
-    exception when invalid_datetime_format or datetime_field_overflow then
-      perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date_of_birth'));
-    end;
-    if v_dob is null and not v_override then
-      perform tablehold.fail('DATE_OF_BIRTH_REQUIRED', jsonb_build_object('min_age', v_venue.min_age));
-    end if;
-    if v_dob is not null and extract(year from age(v_plan.service_date, v_dob)) < v_venue.min_age then
-      perform tablehold.fail('UNDERAGE', jsonb_build_object('min_age', v_venue.min_age));
-    end if;
-  end if;
-
-  -- the inventory, its totals and whether it needs approval, known before anything is written;
-  -- a refusal here takes no lock and writes nothing
+  -- One subtransaction: a refusal raised anywhere below is re-raised with whether the caller's view
+  -- was stale (p_seen_version).
   begin
+    -- the inventory, its totals and whether it needs a manager, decided on the committed state:
+    -- a refusal here has taken no lock and written nothing
     if p_unit_ids is null then
-      select c.*, exists (select 1 from tablehold.units u where u.id = any (c.unit_ids) and u.requires_approval) as needs_approval
-        into v_first
-        from tablehold.table_candidates(p_venue_id, v_plan.occupies, p_party_size, p_area_id) c
-       limit 1;
-      if not found then
+      v_candidates := tablehold.table_candidate_list(p_venue_id, v_plan.occupies, p_party_size, p_area_id);
+      if cardinality(v_candidates) = 0 then
         perform tablehold.fail('NO_TABLE_AVAILABLE', jsonb_build_object('party_size', p_party_size, 'starts_at', lower(v_plan.during)));
       end if;
-      v_deposit := v_first.deposit;
-      v_min_spend := v_first.min_spend;
-      v_needs_approval := v_first.needs_approval;
+      v_deposit := v_candidates[1].deposit;
+      v_min_spend := v_candidates[1].min_spend;
+      v_needs_approval := v_candidates[1].needs_approval;
     else
       v_check := tablehold.check_units(p_venue_id, p_unit_ids, v_mode, p_party_size, v_rank);
-      perform tablehold.refuse_if_unavailable(v_check.units, v_plan.occupies, v_check.quantity, 'booking');
-      select coalesce(sum(u.deposit), 0) * v_check.quantity, coalesce(sum(u.min_spend), 0) * v_check.quantity,
-             coalesce(bool_or(u.requires_approval), false)
-        into v_deposit, v_min_spend, v_needs_approval
-        from unnest(v_check.units) u;
+      foreach v_unit in array v_check.units::tablehold.units[] loop
+        v_lapsed := tablehold.unit_free_check(v_unit, v_plan.occupies, v_check.quantity, 'booking');
+        v_deposit := v_deposit + v_unit.deposit * v_check.quantity;
+        v_min_spend := v_min_spend + v_unit.min_spend * v_check.quantity;
+        v_needs_approval := v_needs_approval or v_unit.requires_approval;
+      end loop;
     end if;
-  exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH016' then
-    if p_seen_version is null then
-      raise;
+
+    v_client := tablehold.resolve_client(p_venue_id, v_rank, p_client_id, p_guest);
+    if v_venue.min_age is not null then
+      begin
+        v_dob := coalesce((p_guest ->> 'date_of_birth')::date, v_client.date_of_birth);
+      exception when invalid_datetime_format or datetime_field_overflow then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date_of_birth'));
+      end;
+      perform tablehold.check_age(v_venue, v_plan.service_date, v_dob, v_override);
     end if;
-    get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
-    perform tablehold.reraise_with_staleness(p_venue_id, v_plan.service_date, p_seen_version, v_state, v_message, v_detail, v_hint);
-  end;
-  v_status := case
-    when not coalesce(p_confirm, false) then 'held'
-    when v_rank < 2 and (v_venue.requires_approval or v_needs_approval) then 'pending_approval'
-    else 'confirmed' end;
+    v_status := case
+      when not coalesce(p_confirm, false) then 'held'
+      when v_rank < 2 and (v_venue.requires_approval or v_needs_approval) then 'pending_approval'
+      else 'confirmed' end;
 
-  perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
-  perform set_config('tablehold.override', v_override::text, true);
-  v_was := tablehold.engine_on();
-  -- references are random: on the rare collision with another booking's, draw again
-  for v_attempt in 1..5 loop
-    begin
-      insert into tablehold.bookings (reference, venue_id, client_id, status, party_size, service_date, slot_id, during,
-        hold_expires_at, deposit_total, min_spend_total, payment_ref, special_requests, occasion, source,
-        idempotency_key, request_hash, manage_token_hash)
-      values (tablehold.new_reference('BR', v_plan.service_date), p_venue_id, v_client.id, v_status, p_party_size,
-        v_plan.service_date, v_plan.slot_id, v_plan.during,
-        case when v_status = 'held' then v_now + v_venue.hold_ttl end, v_deposit, v_min_spend,
-        p_payment_ref, p_special_requests, p_occasion, coalesce(p_source, 'web')::tablehold.booking_source, p_idempotency_key, v_request_hash,
-        tablehold.token_hash(v_token))
-      returning * into v_booking;
-      exit;
-    exception
-      when unique_violation then
-        get stacked diagnostics v_constraint = constraint_name;
-        if v_constraint = 'bookings_reference_key' and v_attempt < 5 then
-          continue;
-        end if;
-        -- a concurrent duplicate with the same idempotency key committed first
-        select * into v_booking from tablehold.bookings b
-         where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
-        if not found then
-          raise;
-        end if;
-        if v_booking.request_hash is distinct from v_request_hash then
-          perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
-        end if;
-        perform set_config('tablehold.override', 'false', true);
-        v_was := tablehold.engine_restore(v_was);
-        return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
-      when check_violation then
-        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
-    end;
-  end loop;
+    perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
+    perform set_config('tablehold.override', v_override::text, true);
+    v_was := tablehold.engine_on();
+    -- references are random: on the rare collision with another booking's, draw again
+    for v_attempt in 1..5 loop
+      begin
+        insert into tablehold.bookings (reference, venue_id, client_id, status, party_size, service_date, slot_id, during,
+          hold_expires_at, deposit_total, min_spend_total, payment_ref, special_requests, occasion, source,
+          idempotency_key, request_hash, manage_token_hash)
+        values (tablehold.new_reference('BR', v_plan.service_date), p_venue_id, v_client.id, v_status, p_party_size,
+          v_plan.service_date, v_plan.slot_id, v_plan.during,
+          case when v_status = 'held' then v_now + v_venue.hold_ttl end, v_deposit, v_min_spend,
+          p_payment_ref, p_special_requests, p_occasion, coalesce(p_source, 'web')::tablehold.booking_source, p_idempotency_key, v_request_hash,
+          tablehold.token_hash(v_token))
+        returning * into v_booking;
+        exit;
+      exception
+        when unique_violation then
+          get stacked diagnostics v_constraint = constraint_name;
+          if v_constraint = 'bookings_reference_key' and v_attempt < 5 then
+            continue;
+          end if;
+          -- a concurrent duplicate with the same idempotency key committed first
+          select * into v_booking from tablehold.bookings b
+           where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
+          if not found then
+            raise;
+          end if;
+          if v_booking.request_hash is distinct from v_request_hash then
+            perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
+          end if;
+          perform set_config('tablehold.override', 'false', true);
+          v_was := tablehold.engine_restore(v_was);
+          return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
+        when check_violation then
+          perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
+      end;
+    end loop;
 
-  begin
-    perform tablehold.allocate(v_booking, v_plan, p_unit_ids, v_rank, p_area_id, not v_override);
+    if p_unit_ids is null then
+      perform tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, not v_override);
+    else
+      perform tablehold.take_units(v_booking, v_plan, v_check.units, v_check.quantity, not v_override);
+    end if;
   exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH008' or sqlstate 'TH016' then
     if p_seen_version is null then
       raise;
@@ -2825,40 +2839,6 @@ CREATE FUNCTION tablehold.prune_idempotency_keys() RETURNS integer
 $$;
 
 ALTER FUNCTION tablehold.prune_idempotency_keys() OWNER TO postgres;
-
---
--- Name: refuse_if_unavailable(tablehold.units[], tstzrange, integer, tablehold.booking_kind, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.refuse_if_unavailable(p_units tablehold.units[], p_occupies tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_booking uuid DEFAULT NULL::uuid) RETURNS void
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    AS $$
-declare
-  v_unit tablehold.units;
-  v_used int;
-begin
-  foreach v_unit in array p_units loop
-    if v_unit.out_of_service and p_kind = 'booking' then
-      perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type),
-        jsonb_build_object('unit_id', v_unit.id, 'out_of_service', true));
-    end if;
-    if v_unit.capacity_mode = 'exclusive' then
-      if (tablehold.exclusive_overlap(v_unit.id, p_occupies)).taken then
-        perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type), jsonb_build_object('unit_id', v_unit.id));
-      end if;
-    else
-      v_used := tablehold.used_at_peak(v_unit.id, p_occupies);
-      if v_used + p_quantity > v_unit.capacity then
-        perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type),
-          jsonb_build_object('unit_id', v_unit.id, 'remaining', greatest(v_unit.capacity - v_used, 0)));
-      end if;
-    end if;
-  end loop;
-end;
-$$;
-
-ALTER FUNCTION tablehold.refuse_if_unavailable(p_units tablehold.units[], p_occupies tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_booking uuid) OWNER TO postgres;
 
 --
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3096,6 +3076,40 @@ $$;
 ALTER FUNCTION tablehold.status_holds_inventory(p_status tablehold.booking_status) OWNER TO postgres;
 
 --
+-- Name: status_keeps_inventory(tablehold.booking_status); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return tablehold.status_holds_inventory(p_status) or p_status = 'expired';
+end;
+$$;
+
+ALTER FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) OWNER TO postgres;
+
+--
+-- Name: table_candidate_list(uuid, tstzrange, integer, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) RETURNS tablehold.table_candidate[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return array(
+    select row(c.unit_ids, c.codes, c.kind, c.seats, c.wasted, c.min_spend, c.deposit, c.area_ids,
+               exists (select 1 from tablehold.units u where u.id = any (c.unit_ids) and u.requires_approval))::tablehold.table_candidate
+    from tablehold.table_candidates(p_venue_id, p_occupies, p_party_size, p_area_id) with ordinality c
+    order by c.ordinality);
+end;
+$$;
+
+ALTER FUNCTION tablehold.table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) OWNER TO postgres;
+
+--
 -- Name: table_candidates(uuid, tstzrange, integer, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3180,6 +3194,74 @@ $$;
 ALTER FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp with time zone) OWNER TO postgres;
 
 --
+-- Name: take_tables(tablehold.bookings, tablehold.booking_plan, tablehold.table_candidate[], integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_candidate tablehold.table_candidate;
+  v_done boolean := false;
+  v_paced boolean := false;
+begin
+  foreach v_candidate in array coalesce(p_candidates, '{}') loop
+    continue when v_candidate.needs_approval and p_booking.status = 'confirmed' and p_rank < 2;
+    begin
+      insert into tablehold.allocations (booking_id, unit_id, during)
+      select p_booking.id, x.id, p_plan.occupies from unnest(v_candidate.unit_ids) x(id);
+      if p_pacing then
+        perform tablehold.check_pacing(p_booking.id);
+      end if;
+      v_done := true;
+    exception
+      when sqlstate 'TH002' or exclusion_violation then
+        v_done := false;  -- a concurrent booking won this one: try the next candidate
+      when sqlstate 'TH008' then
+        v_done := false;  -- this area is paced out: another area may still take the party
+        v_paced := true;
+    end;
+    exit when v_done;
+  end loop;
+  if not v_done and v_paced then
+    perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
+  elsif not v_done then
+    perform tablehold.fail('NO_TABLE_AVAILABLE', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
+  end if;
+  if (v_candidate.deposit, v_candidate.min_spend) is distinct from (p_booking.deposit_total, p_booking.min_spend_total) then
+    update tablehold.bookings b set deposit_total = v_candidate.deposit, min_spend_total = v_candidate.min_spend
+     where b.id = p_booking.id;
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) OWNER TO postgres;
+
+--
+-- Name: take_units(tablehold.bookings, tablehold.booking_plan, tablehold.units[], integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  begin
+    insert into tablehold.allocations (booking_id, unit_id, during, quantity)
+    select p_booking.id, u.id, p_plan.occupies, p_quantity from unnest(p_units) u;
+  exception when exclusion_violation then
+    perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', (select array_agg(u.id) from unnest(p_units) u)));
+  end;
+  if p_pacing then
+    perform tablehold.check_pacing(p_booking.id);
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) OWNER TO postgres;
+
+--
 -- Name: tg_allocations__after_write(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3215,8 +3297,6 @@ declare
   v_booking tablehold.bookings;
   v_unit tablehold.units;
   v_now timestamptz := tablehold.clock();
-  v_used int;
-  v_overlap record;
 begin
   select * into v_booking from tablehold.bookings b where b.id = new.booking_id;
   if tg_op = 'INSERT' then
@@ -3252,31 +3332,9 @@ begin
     perform tablehold.lock_channels(new.venue_id, array[new.service_date]
       || case when tg_op = 'UPDATE' and old.service_date <> new.service_date then array[old.service_date] else '{}' end);
   end if;
-  if v_unit.out_of_service and v_booking.kind = 'booking' then
-    perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type),
-      jsonb_build_object('unit_id', v_unit.id, 'out_of_service', true));
-  end if;
-
-  if new.exclusive then
-    v_overlap := tablehold.exclusive_overlap(new.unit_id, new.during, new.id);
-    if v_overlap.taken then
-      perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type), jsonb_build_object('unit_id', v_unit.id));
-    end if;
-    if v_overlap.lapsed then
-      -- a lapsed hold never blocks anyone: expire it now rather than wait for the sweeper
-      perform tablehold.expire_stale_holds(new.unit_id, new.during);
-    end if;
-  else
-    v_overlap := tablehold.pooled_use(new.unit_id, new.during, new.id);
-    v_used := v_overlap.used;
-    if v_overlap.lapsed then
-      -- lapsed holds never count; expire the ones on the key being touched, now
-      perform tablehold.expire_stale_holds(new.unit_id, new.during);
-    end if;
-    if v_used + new.quantity > v_unit.capacity then
-      perform tablehold.fail(tablehold.unavailable_code(v_unit.unit_type),
-        jsonb_build_object('unit_id', v_unit.id, 'remaining', greatest(v_unit.capacity - v_used, 0)));
-    end if;
+  if tablehold.unit_free_check(v_unit, new.during, new.quantity, v_booking.kind, new.id) then
+    -- a lapsed hold never blocks or counts: expire the ones on the window being taken, now
+    perform tablehold.expire_stale_holds(new.unit_id, new.during);
   end if;
   return new;
 end;
@@ -3296,12 +3354,15 @@ declare
   v_status tablehold.booking_status;
 begin
   select b.status into v_status from tablehold.bookings b where b.id = old.booking_id;
-  if not (old.active and tablehold.status_holds_inventory(v_status)) then
-    return case when tg_op = 'DELETE' then old else new end;
+  if old.superseded or not tablehold.status_keeps_inventory(v_status)
+     or (tablehold.status_holds_inventory(v_status) and not old.active) then
+    return case when tg_op = 'DELETE' then old else new end;  -- history, not inventory
   end if;
-  if tg_op = 'DELETE' or not new.active or new.booking_id <> old.booking_id or new.superseded then
+  if tg_op = 'DELETE' or new.booking_id <> old.booking_id or new.superseded
+     or (old.active and not new.active)
+     or (v_status = 'expired' and (new.unit_id, new.during, new.quantity) is distinct from (old.unit_id, old.during, old.quantity)) then
     perform tablehold.fail('DIRECT_EDIT_REFUSED', jsonb_build_object('table', 'tablehold.allocations', 'operation', lower(tg_op),
-      'problem', 'the booking still holds this inventory: without it the same table or units could be sold twice',
+      'problem', 'the booking holds this inventory, or may take it back: without it the same table or units could be sold twice',
       'use', 'public.cancel the booking (or update its status to cancelled), or public.modify it onto other units'));
   end if;
   return new;
@@ -3453,15 +3514,15 @@ begin
     return new;
   end if;
   if tg_op = 'DELETE' then
-    if pg_trigger_depth() = 1 and tablehold.status_holds_inventory(old.status) then
+    if pg_trigger_depth() = 1 and tablehold.status_keeps_inventory(old.status) then
       perform tablehold.fail('DIRECT_EDIT_REFUSED', jsonb_build_object('table', 'tablehold.bookings', 'operation', 'delete',
-        'problem', 'the booking holds inventory', 'use', 'public.cancel (or update its status to cancelled); the row stays as history'));
+        'problem', 'the booking holds inventory, or may take it back', 'use', 'public.cancel (or update its status to cancelled); the row stays as history'));
     end if;
     return old;
   end if;
   if (new.venue_id, new.service_date, new.during, new.slot_id, new.party_size)
        is distinct from (old.venue_id, old.service_date, old.during, old.slot_id, old.party_size)
-     and (tablehold.status_holds_inventory(old.status) or tablehold.status_holds_inventory(new.status)) then
+     and (tablehold.status_keeps_inventory(old.status) or tablehold.status_keeps_inventory(new.status)) then
     perform tablehold.fail('DIRECT_EDIT_REFUSED', jsonb_build_object('table', 'tablehold.bookings', 'operation', 'update',
       'problem', 'its inventory would no longer match it',
       'use', 'public.modify(p_booking_id, p_party_size, p_date, p_slot, p_start, p_unit_ids) moves the booking with its inventory'));
@@ -3753,6 +3814,39 @@ CREATE FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) RETU
 $$;
 
 ALTER FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) OWNER TO postgres;
+
+--
+-- Name: unit_free_check(tablehold.units, tstzrange, integer, tablehold.booking_kind, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint DEFAULT NULL::bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_overlap record;
+begin
+  if p_unit.out_of_service and p_kind = 'booking' then
+    perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
+      jsonb_build_object('unit_id', p_unit.id, 'out_of_service', true));
+  end if;
+  if p_unit.capacity_mode = 'exclusive' then
+    v_overlap := tablehold.exclusive_overlap(p_unit.id, p_window, p_exclude_id);
+    if v_overlap.taken then
+      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type), jsonb_build_object('unit_id', p_unit.id));
+    end if;
+  else
+    v_overlap := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
+    if v_overlap.used + p_quantity > p_unit.capacity then
+      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
+        jsonb_build_object('unit_id', p_unit.id, 'remaining', greatest(p_unit.capacity - v_overlap.used, 0)));
+    end if;
+  end if;
+  return v_overlap.lapsed;
+end;
+$$;
+
+ALTER FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) OWNER TO postgres;
 
 --
 -- Name: used_at_peak(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -5862,6 +5956,20 @@ GRANT ALL ON FUNCTION tablehold.caller_rank(p_venue_id uuid) TO service_role;
 GRANT ALL ON FUNCTION tablehold.caller_rank(p_venue_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION channel_locked(p_venue_id uuid, p_service_date date); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.channel_locked(p_venue_id uuid, p_service_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.channel_locked(p_venue_id uuid, p_service_date date) TO service_role;
+
+--
+-- Name: FUNCTION check_age(p_venue tablehold.venues, p_service_date date, p_dob date, p_override boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.check_age(p_venue tablehold.venues, p_service_date date, p_dob date, p_override boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.check_age(p_venue tablehold.venues, p_service_date date, p_dob date, p_override boolean) TO service_role;
+
+--
 -- Name: FUNCTION check_direct_booking(p_booking tablehold.bookings); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6100,13 +6208,6 @@ REVOKE ALL ON FUNCTION tablehold.prune_idempotency_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_idempotency_keys() TO service_role;
 
 --
--- Name: FUNCTION refuse_if_unavailable(p_units tablehold.units[], p_occupies tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_booking uuid); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.refuse_if_unavailable(p_units tablehold.units[], p_occupies tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_booking uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.refuse_if_unavailable(p_units tablehold.units[], p_occupies tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_booking uuid) TO service_role;
-
---
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6184,6 +6285,20 @@ REVOKE ALL ON FUNCTION tablehold.status_holds_inventory(p_status tablehold.booki
 GRANT ALL ON FUNCTION tablehold.status_holds_inventory(p_status tablehold.booking_status) TO service_role;
 
 --
+-- Name: FUNCTION status_keeps_inventory(p_status tablehold.booking_status); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) TO service_role;
+
+--
+-- Name: FUNCTION table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION table_candidates(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6203,6 +6318,20 @@ GRANT ALL ON FUNCTION tablehold.table_starts(p_venue tablehold.venues, p_date da
 
 REVOKE ALL ON FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp with time zone) TO service_role;
+
+--
+-- Name: FUNCTION take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) TO service_role;
+
+--
+-- Name: FUNCTION take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) TO service_role;
 
 --
 -- Name: FUNCTION tg_allocations__after_write(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6336,6 +6465,13 @@ GRANT ALL ON FUNCTION tablehold.turn_time(p_venue tablehold.venues, p_party_size
 
 REVOKE ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) TO service_role;
+
+--
+-- Name: FUNCTION unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) TO service_role;
 
 --
 -- Name: FUNCTION used_at_peak(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
