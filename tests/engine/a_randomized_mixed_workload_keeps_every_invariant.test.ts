@@ -8,7 +8,7 @@
 // client's choices (the interleaving itself is up to the scheduler).
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAll, sql } from '../support/db';
-import { finalState, mixWithout, replay, runWorkload, workloadVenue, worldOf } from '../support/workload';
+import { finalState, replay, runWorkload, workloadVenue, worldOf } from '../support/workload';
 
 const SEED = Number(process.env.TABLEHOLD_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const WORKERS = 40;
@@ -16,18 +16,13 @@ const OPS_PER_WORKER = 30;
 const workers = sql(WORKERS);
 const db = sql();
 afterAll(closeAll);
-// WARNING: the engine publishes a direct edit of a unit (capacity, out of service) from the key's last
-// event read before it locks the channel, so a booking committing in between breaks the event chain
-// (about one run in four of this test with them in its mix). This seeded run leaves those two edits to
-// `npm run bench -- soak` until the engine locks the channel first; then drop the mix below.
-const MIX = mixWithout('studio: toggle out of service', "studio: change a section's capacity");
 
 describe('a randomized mixed workload keeps every invariant', () => {
   it(`${WORKERS} clients x ${OPS_PER_WORKER} random operations leave no unit over capacity, bookings and allocations in agreement, gap-free channels, and an event feed that replays to the availability snapshot`, async () => {
     console.log(`randomized workload seed: ${SEED} (TABLEHOLD_SEED=${SEED} to replay)`);
     const venue = await workloadVenue(db);
     const log = await runWorkload({
-      pool: workers, worlds: [worldOf(venue)], clients: WORKERS, operationsPerClient: OPS_PER_WORKER, seed: SEED, mix: MIX,
+      pool: workers, worlds: [worldOf(venue)], clients: WORKERS, operationsPerClient: OPS_PER_WORKER, seed: SEED,
     });
     console.log(`seed ${SEED} outcomes: ${JSON.stringify(log.outcomes)}\nre-runs after 40001/40P01 by isolation: ${JSON.stringify(log.retries)}`);
     if (log.readCommittedRetries.length) console.log(`re-runs at READ COMMITTED:\n${log.readCommittedRetries.join('\n')}`);

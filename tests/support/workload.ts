@@ -214,6 +214,17 @@ export const OPERATIONS: Record<string, Operation> = {
     const { id } = d.pick(w.bookings);
     return (tx) => tx`update tablehold.bookings set status = 'cancelled' where id = ${id}`;
   }, 'hold'),
+  // the engine refuses both while the booking holds inventory (DIRECT_EDIT_REFUSED); they tidy history otherwise
+  'studio: delete a booking\'s allocation': studio(2, (d, w) => {
+    if (!w.bookings.length) return undefined;
+    const { id } = d.pick(w.bookings);
+    return (tx) => tx`delete from tablehold.allocations where booking_id = ${id}`;
+  }, 'hold'),
+  'studio: move a booking\'s time': studio(2, (d, w) => {
+    if (!w.bookings.length) return undefined;
+    const { id } = d.pick(w.bookings);
+    return (tx) => tx`update tablehold.bookings set during = tstzrange(lower(during) + interval '30 minutes', upper(during) + interval '30 minutes') where id = ${id}`;
+  }, 'hold'),
   'studio: toggle out of service': studio(1, (d, w) => {
     const id = w.venue.units[d.pick(UNITS).code];
     return (tx) => tx`update tablehold.units set out_of_service = not out_of_service where id = ${id}`;
