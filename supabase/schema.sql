@@ -423,12 +423,14 @@ ALTER FUNCTION public.block(p_venue_id uuid, p_unit_ids uuid[], p_reason text, p
 --
 
 CREATE FUNCTION public.book(p_venue_id uuid, p_party_size integer, p_date date DEFAULT NULL::date, p_slot text DEFAULT NULL::text, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, p_unit_ids uuid[] DEFAULT NULL::uuid[], p_area_id uuid DEFAULT NULL::uuid, p_guest jsonb DEFAULT NULL::jsonb, p_client_id uuid DEFAULT NULL::uuid, p_source text DEFAULT 'web'::text, p_idempotency_key text DEFAULT NULL::text, p_seen_version bigint DEFAULT NULL::bigint, p_special_requests text DEFAULT NULL::text, p_occasion text DEFAULT NULL::text, p_override boolean DEFAULT false, p_payment_ref text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
+begin
+  return tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
     p_guest, p_client_id, p_source, p_idempotency_key, p_seen_version, p_special_requests, p_occasion,
     p_payment_ref, p_override, true);
+end;
 $$;
 
 ALTER FUNCTION public.book(p_venue_id uuid, p_party_size integer, p_date date, p_slot text, p_start timestamp with time zone, p_unit_ids uuid[], p_area_id uuid, p_guest jsonb, p_client_id uuid, p_source text, p_idempotency_key text, p_seen_version bigint, p_special_requests text, p_occasion text, p_override boolean, p_payment_ref text) OWNER TO postgres;
@@ -680,12 +682,14 @@ ALTER FUNCTION public.confirm(p_booking_id uuid, p_manage_token text, p_payment_
 --
 
 CREATE FUNCTION public.hold(p_venue_id uuid, p_party_size integer, p_date date DEFAULT NULL::date, p_slot text DEFAULT NULL::text, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, p_unit_ids uuid[] DEFAULT NULL::uuid[], p_area_id uuid DEFAULT NULL::uuid, p_guest jsonb DEFAULT NULL::jsonb, p_client_id uuid DEFAULT NULL::uuid, p_source text DEFAULT 'web'::text, p_idempotency_key text DEFAULT NULL::text, p_seen_version bigint DEFAULT NULL::bigint, p_special_requests text DEFAULT NULL::text, p_occasion text DEFAULT NULL::text, p_override boolean DEFAULT false) RETURNS jsonb
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
+begin
+  return tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
     p_guest, p_client_id, p_source, p_idempotency_key, p_seen_version, p_special_requests, p_occasion,
     null, p_override, false);
+end;
 $$;
 
 ALTER FUNCTION public.hold(p_venue_id uuid, p_party_size integer, p_date date, p_slot text, p_start timestamp with time zone, p_unit_ids uuid[], p_area_id uuid, p_guest jsonb, p_client_id uuid, p_source text, p_idempotency_key text, p_seen_version bigint, p_special_requests text, p_occasion text, p_override boolean) OWNER TO postgres;
@@ -1055,17 +1059,23 @@ ALTER FUNCTION tablehold.actor_id() OWNER TO postgres;
 --
 
 CREATE FUNCTION tablehold.actor_label(p_venue_id uuid) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-  select case
-    when auth.jwt() ->> 'api_key_id' is not null then 'assistant'
-    when auth.role() is null then 'database'
-    when auth.role() = 'service_role' then 'service'
-    else case tablehold.caller_rank(p_venue_id)
-      when 3 then 'owner' when 2 then 'manager' when 1 then 'host'
-      else case when tablehold.actor_id() is not null then 'customer' else 'guest' end end
-  end;
+declare
+  v_role text := tablehold.jwt_role();
+begin
+  if tablehold.api_key_id() is not null then
+    return 'assistant';
+  elsif v_role is null then
+    return 'database';
+  elsif v_role = 'service_role' then
+    return 'service';
+  end if;
+  return case tablehold.caller_rank(p_venue_id)
+    when 3 then 'owner' when 2 then 'manager' when 1 then 'host'
+    else case when tablehold.actor_id() is not null then 'customer' else 'guest' end end;
+end;
 $$;
 
 ALTER FUNCTION tablehold.actor_label(p_venue_id uuid) OWNER TO postgres;
@@ -1172,19 +1182,28 @@ CREATE FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehol
     SET search_path TO ''
     AS $$
 declare
-  v_check record;
-  v_deposit numeric(10, 2);
-  v_min_spend numeric(10, 2);
+  v_venue tablehold.venues := tablehold.venue(p_booking.venue_id);
+  v_units tablehold.units[];
+  v_quantity int;
+  v_taken record;
+  v_deposit numeric(10, 2) := 0;
+  v_min_spend numeric(10, 2) := 0;
+  v_unit tablehold.units;
 begin
   if p_unit_ids is null then
-    perform tablehold.take_tables(p_booking, p_plan,
-      tablehold.table_candidate_list(p_booking.venue_id, p_plan.occupies, p_booking.party_size, p_area_id), p_rank, p_pacing);
-    return;
+    v_taken := tablehold.take_tables(p_booking, p_plan,
+      tablehold.table_candidate_list(p_booking.venue_id, p_plan.occupies, p_booking.party_size, p_area_id), p_rank, v_venue, p_pacing);
+    v_deposit := v_taken.deposit;
+    v_min_spend := v_taken.min_spend;
+  else
+    v_units := tablehold.named_units(p_booking.venue_id, p_unit_ids);
+    v_quantity := tablehold.check_units(p_booking.venue_id, v_units, p_plan.mode, p_booking.party_size, p_rank);
+    v_taken := tablehold.take(p_booking, p_plan, v_units, v_quantity, v_venue, p_pacing);
+    foreach v_unit in array v_units loop
+      v_deposit := v_deposit + v_unit.deposit * v_quantity;
+      v_min_spend := v_min_spend + v_unit.min_spend * v_quantity;
+    end loop;
   end if;
-  v_check := tablehold.check_units(p_booking.venue_id, p_unit_ids, p_plan.mode, p_booking.party_size, p_rank);
-  perform tablehold.take_units(p_booking, p_plan, v_check.units, v_check.quantity, p_pacing);
-  select coalesce(sum(u.deposit), 0) * v_check.quantity, coalesce(sum(u.min_spend), 0) * v_check.quantity
-    into v_deposit, v_min_spend from unnest(v_check.units::tablehold.units[]) u;
   if (v_deposit, v_min_spend) is distinct from (p_booking.deposit_total, p_booking.min_spend_total) then
     update tablehold.bookings b set deposit_total = v_deposit, min_spend_total = v_min_spend where b.id = p_booking.id;
   end if;
@@ -1295,14 +1314,13 @@ COMMENT ON COLUMN tablehold.units.max_covers IS 'Largest party for one unit (poo
 -- Name: append_event(tablehold.units, date, uuid, tstzrange, text, text, integer, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date date, p_slot_id uuid, p_key tstzrange, p_previous text, p_new text, p_remaining integer, p_reason text) RETURNS void
+CREATE FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date date, p_slot_id uuid, p_key tstzrange, p_previous text, p_new text, p_remaining integer, p_reason text) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_was text := tablehold.engine_on();
   v_version bigint;
-  v_channel text := p_unit.venue_id::text || ':' || p_service_date::text;
 begin
   insert into tablehold.channels as c (venue_id, service_date, version)
   values (p_unit.venue_id, p_service_date, 1)
@@ -1313,14 +1331,39 @@ begin
     channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
     previous_state, new_state, remaining, capacity, reason, occurred_at)
   values (
-    v_channel, p_unit.venue_id, p_service_date, v_version,
+    p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
     p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
     p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock());
   v_was := tablehold.engine_restore(v_was);
+  return v_version;
 end;
 $$;
 
 ALTER FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date date, p_slot_id uuid, p_key tstzrange, p_previous text, p_new text, p_remaining integer, p_reason text) OWNER TO postgres;
+
+--
+-- Name: audit(uuid, text, text, text, jsonb, jsonb); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.audit(p_venue_id uuid, p_entity text, p_entity_id text, p_action text, p_before jsonb, p_after jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id bigint;
+begin
+  insert into tablehold.audit_log (venue_id, entity, entity_id, action, actor_user_id, actor_role,
+    api_key_id, before, after, reason, override)
+  values (p_venue_id, p_entity, p_entity_id, p_action, tablehold.actor_id(), tablehold.actor_role(),
+    tablehold.api_key_id(), p_before, p_after,
+    nullif(current_setting('tablehold.audit_reason', true), ''),
+    coalesce(nullif(current_setting('tablehold.override', true), '')::boolean, false))
+  returning id into v_id;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION tablehold.audit(p_venue_id uuid, p_entity text, p_entity_id text, p_action text, p_before jsonb, p_after jsonb) OWNER TO postgres;
 
 --
 -- Name: authorize_booking(tablehold.bookings, text, integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -1373,6 +1416,30 @@ $$;
 ALTER FUNCTION tablehold.booking(p_booking_id uuid) OWNER TO postgres;
 
 --
+-- Name: booking_document(tablehold.bookings, text, jsonb, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.booking_document(p_booking tablehold.bookings, p_slot_code text, p_units jsonb, p_version bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return jsonb_build_object(
+    'id', p_booking.id, 'reference', p_booking.reference, 'venue_id', p_booking.venue_id, 'kind', p_booking.kind,
+    'status', p_booking.status, 'service_date', p_booking.service_date, 'slot', p_slot_code,
+    'starts_at', lower(p_booking.during), 'ends_at', upper(p_booking.during), 'party_size', p_booking.party_size,
+    'hold_expires_at', case when p_booking.status = 'held' then p_booking.hold_expires_at end,
+    'deposit_total', p_booking.deposit_total, 'min_spend_total', p_booking.min_spend_total,
+    'payment_ref', p_booking.payment_ref, 'special_requests', p_booking.special_requests,
+    'occasion', p_booking.occasion, 'source', p_booking.source,
+    'client_id', p_booking.client_id, 'block_reason', p_booking.block_reason,
+    'units', coalesce(p_units, '[]'), 'version', coalesce(p_version, 0));
+end;
+$$;
+
+ALTER FUNCTION tablehold.booking_document(p_booking tablehold.bookings, p_slot_code text, p_units jsonb, p_version bigint) OWNER TO postgres;
+
+--
 -- Name: booking_for_change(uuid, text, integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1401,21 +1468,11 @@ CREATE FUNCTION tablehold.booking_json(p_booking_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select jsonb_build_object(
-    'id', b.id, 'reference', b.reference, 'venue_id', b.venue_id, 'kind', b.kind, 'status', b.status,
-    'service_date', b.service_date, 'slot', s.code,
-    'starts_at', lower(b.during), 'ends_at', upper(b.during), 'party_size', b.party_size,
-    'hold_expires_at', case when b.status = 'held' then b.hold_expires_at end,
-    'deposit_total', b.deposit_total, 'min_spend_total', b.min_spend_total, 'payment_ref', b.payment_ref,
-    'special_requests', b.special_requests, 'occasion', b.occasion, 'source', b.source,
-    'client_id', b.client_id, 'block_reason', b.block_reason,
-    'units', coalesce((
-      select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', a.quantity) order by u.code)
-      from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-      where a.booking_id = b.id and not a.superseded
-    ), '[]'),
-    'version', coalesce((select c.version from tablehold.channels c where c.venue_id = b.venue_id and c.service_date = b.service_date), 0)
-  )
+  select tablehold.booking_document(b, s.code,
+    (select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', a.quantity) order by u.code)
+       from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+      where a.booking_id = b.id and not a.superseded),
+    (select c.version from tablehold.channels c where c.venue_id = b.venue_id and c.service_date = b.service_date))
   from tablehold.bookings b
   left join tablehold.slots s on s.id = b.slot_id
   where b.id = p_booking_id;
@@ -1649,96 +1706,117 @@ CREATE FUNCTION tablehold.check_pacing(p_booking_id uuid) RETURNS void
 declare
   v_booking tablehold.bookings;
   v_timezone text;
-  v_now timestamptz := tablehold.clock();
-  v_local timestamp;
-  v_rule record;
-  v_bucket timestamp;
-  v_covers bigint;
+  v_rules int;
 begin
   select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
   select v.timezone into v_timezone from tablehold.venues v where v.id = v_booking.venue_id;
-  v_local := lower(v_booking.during) at time zone v_timezone;
-  for v_rule in
-    select r.* from tablehold.pacing_rules r
-    where r.venue_id = v_booking.venue_id
-      and (r.area_id is null or r.area_id in (
-        select u.area_id from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-        where a.booking_id = p_booking_id and a.active))
-    order by r.id
-  loop
-    v_bucket := v_booking.service_date::timestamp
-      + (floor(extract(epoch from v_local - v_booking.service_date::timestamp) / extract(epoch from v_rule.per))
-         * extract(epoch from v_rule.per))::float8 * interval '1 second';
-    perform pg_advisory_xact_lock(hashtextextended(
-      'tablehold.pacing:' || v_rule.id || ':' || v_booking.service_date || ':' || v_bucket, 0));
-    select coalesce(sum(b.party_size), 0) into v_covers
-      from tablehold.bookings b
-     where b.venue_id = v_booking.venue_id and b.service_date = v_booking.service_date
-       and b.kind = 'booking' and tablehold.status_holds_inventory(b.status)
-       and (b.status <> 'held' or b.hold_expires_at > v_now)
-       and (lower(b.during) at time zone v_timezone) >= v_bucket
-       and (lower(b.during) at time zone v_timezone) < v_bucket + v_rule.per
-       and (v_rule.area_id is null or exists (
-         select 1 from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-         where a.booking_id = b.id and a.active and u.area_id = v_rule.area_id));
-    if v_covers > v_rule.max_covers then
-      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object(
-        'interval_start', tablehold.local_instant(v_timezone, v_bucket), 'per', v_rule.per, 'max_covers', v_rule.max_covers));
-    end if;
-  end loop;
+  v_rules := tablehold.check_pacing(v_booking, v_timezone);
 end;
 $$;
 
 ALTER FUNCTION tablehold.check_pacing(p_booking_id uuid) OWNER TO postgres;
 
 --
--- Name: check_units(uuid, uuid[], tablehold.booking_mode, integer, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+-- Name: check_pacing(tablehold.bookings, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.check_units(p_venue_id uuid, p_unit_ids uuid[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer, OUT units tablehold.units[], OUT quantity integer) RETURNS record
+CREATE FUNCTION tablehold.check_pacing(p_booking tablehold.bookings, p_timezone text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_local timestamp := lower(p_booking.during) at time zone p_timezone;
+  v_rule record;
+  v_bucket timestamp;
+  v_covers bigint;
+  v_rules int := 0;
+begin
+  for v_rule in
+    select r.* from tablehold.pacing_rules r
+    where r.venue_id = p_booking.venue_id
+      and (r.area_id is null or r.area_id in (
+        select u.area_id from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+        where a.booking_id = p_booking.id and a.active))
+    order by r.id
+  loop
+    v_rules := v_rules + 1;
+    v_bucket := p_booking.service_date::timestamp
+      + (floor(extract(epoch from v_local - p_booking.service_date::timestamp) / extract(epoch from v_rule.per))
+         * extract(epoch from v_rule.per))::float8 * interval '1 second';
+    perform pg_advisory_xact_lock(hashtextextended(
+      'tablehold.pacing:' || v_rule.id || ':' || p_booking.service_date || ':' || v_bucket, 0));
+    select coalesce(sum(b.party_size), 0) into v_covers
+      from tablehold.bookings b
+     where b.venue_id = p_booking.venue_id and b.service_date = p_booking.service_date
+       and b.kind = 'booking' and tablehold.status_holds_inventory(b.status)
+       and (b.status <> 'held' or b.hold_expires_at > v_now)
+       and (lower(b.during) at time zone p_timezone) >= v_bucket
+       and (lower(b.during) at time zone p_timezone) < v_bucket + v_rule.per
+       and (v_rule.area_id is null or exists (
+         select 1 from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+         where a.booking_id = b.id and a.active and u.area_id = v_rule.area_id));
+    if v_covers > v_rule.max_covers then
+      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object(
+        'interval_start', tablehold.local_instant(p_timezone, v_bucket), 'per', v_rule.per, 'max_covers', v_rule.max_covers));
+    end if;
+  end loop;
+  return v_rules;
+end;
+$$;
+
+ALTER FUNCTION tablehold.check_pacing(p_booking tablehold.bookings, p_timezone text) OWNER TO postgres;
+
+--
+-- Name: check_units(uuid, tablehold.units[], tablehold.booking_mode, integer, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.check_units(p_venue_id uuid, p_units tablehold.units[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer) RETURNS integer
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_unit tablehold.units;
+  v_quantity int;
+  v_seats int := 0;
+  v_pooled boolean := false;
 begin
-  select array_agg(u order by u.id) into units
-    from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id;
-  if coalesce(cardinality(units), 0) <> cardinality(array(select distinct x from unnest(p_unit_ids) x)) then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
-  end if;
-  if exists (select 1 from unnest(units) u where u.booking_mode <> p_mode) then
-    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'unit_ids', 'problem', 'units are booked in different ways'));
-  end if;
+  foreach v_unit in array p_units loop
+    if v_unit.booking_mode <> p_mode then
+      perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'unit_ids', 'problem', 'units are booked in different ways'));
+    end if;
+    v_seats := v_seats + v_unit.max_covers;
+    v_pooled := v_pooled or v_unit.capacity_mode = 'pooled';
+  end loop;
 
-  if cardinality(units) = 1 then
-    v_unit := units[1];
-    quantity := case when v_unit.capacity_mode = 'pooled' then ceil(p_party_size::numeric / v_unit.max_covers)::int else 1 end;
+  if cardinality(p_units) = 1 then
+    v_unit := p_units[1];
+    v_quantity := case when v_unit.capacity_mode = 'pooled' then ceil(p_party_size::numeric / v_unit.max_covers)::int else 1 end;
     if p_party_size < v_unit.min_covers
        or (v_unit.capacity_mode = 'exclusive' and p_party_size > v_unit.max_covers)
-       or quantity > v_unit.capacity then
+       or v_quantity > v_unit.capacity then
       perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('unit_id', v_unit.id,
         'min_covers', v_unit.min_covers, 'max_covers', v_unit.max_covers));
     end if;
-    return;
+    return v_quantity;
   end if;
-  if exists (select 1 from unnest(units) u where u.capacity_mode = 'pooled') then
+  if v_pooled then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'unit_ids', 'problem', 'book one pooled section at a time'));
   end if;
   -- joined tables: an allowed combination, or any set that seats the party when staff decide
-  if not exists (
+  if not (p_rank >= 1 and v_seats >= p_party_size) and not exists (
     select 1 from tablehold.combinations c
     where c.venue_id = p_venue_id and p_party_size between c.min_party and c.max_party
       and (select array_agg(cu.unit_id order by cu.unit_id) from tablehold.combination_units cu where cu.combination_id = c.id)
-          = (select array_agg(u.id order by u.id) from unnest(units) u)
-  ) and not (p_rank >= 1 and (select sum(u.max_covers) from unnest(units) u) >= p_party_size) then
+          = (select array_agg(u.id order by u.id) from unnest(p_units) u)
+  ) then
     perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('problem', 'not an allowed combination for this party size'));
   end if;
-  quantity := 1;
+  return 1;
 end;
 $$;
 
-ALTER FUNCTION tablehold.check_units(p_venue_id uuid, p_unit_ids uuid[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer, OUT units tablehold.units[], OUT quantity integer) OWNER TO postgres;
+ALTER FUNCTION tablehold.check_units(p_venue_id uuid, p_units tablehold.units[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer) OWNER TO postgres;
 
 --
 -- Name: clients; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -1966,6 +2044,18 @@ $$;
 ALTER FUNCTION tablehold.engine_restore(p_was text) OWNER TO postgres;
 
 --
+-- Name: engine_writes(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.engine_writes() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  select coalesce(pg_catalog.current_setting('tablehold.engine_writes', true), '') = 'on';
+$$;
+
+ALTER FUNCTION tablehold.engine_writes() OWNER TO postgres;
+
+--
 -- Name: event_reason(uuid, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1973,17 +2063,31 @@ CREATE FUNCTION tablehold.event_reason(p_booking_id uuid, p_taken boolean) RETUR
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
-  select coalesce(nullif(current_setting('tablehold.reason', true), ''), case
-    when b.kind = 'block' then case when p_taken then 'blocked' else 'unblocked' end
-    when p_taken then 'booking_requested'
-    when b.status = 'expired' then 'hold_expired'
-    when b.status in ('cancelled', 'rejected', 'completed', 'no_show') then b.status::text
-    else 'released'
-  end)
-  from tablehold.bookings b where b.id = p_booking_id;
+  select tablehold.event_reason_for(b.kind, b.status, p_taken) from tablehold.bookings b where b.id = p_booking_id;
 $$;
 
 ALTER FUNCTION tablehold.event_reason(p_booking_id uuid, p_taken boolean) OWNER TO postgres;
+
+--
+-- Name: event_reason_for(tablehold.booking_kind, tablehold.booking_status, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return coalesce(nullif(current_setting('tablehold.reason', true), ''), case
+    when p_kind = 'block' then case when p_taken then 'blocked' else 'unblocked' end
+    when p_taken then 'booking_requested'
+    when p_status = 'expired' then 'hold_expired'
+    when p_status in ('cancelled', 'rejected', 'completed', 'no_show') then p_status::text
+    else 'released'
+  end);
+end;
+$$;
+
+ALTER FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean) OWNER TO postgres;
 
 --
 -- Name: exclusive_overlap(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2410,6 +2514,36 @@ END;
 ALTER FUNCTION tablehold.local_span(p_timezone text, p_date date, p_opens time without time zone, p_closes time without time zone) OWNER TO postgres;
 
 --
+-- Name: lock_channel(uuid, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.lock_channel(p_venue_id uuid, p_service_date date) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_was text := tablehold.engine_on();
+  v_version bigint;
+begin
+  select c.version into v_version from tablehold.channels c
+   where c.venue_id = p_venue_id and c.service_date = p_service_date
+  for update;
+  if not found then  -- the night's first change: create it (or lock the row a concurrent first change created)
+    insert into tablehold.channels as c (venue_id, service_date)
+    values (p_venue_id, p_service_date)
+    on conflict (venue_id, service_date) do update set version = c.version
+    returning c.version into v_version;
+  end if;
+  v_was := set_config('tablehold.locked_channels',
+    coalesce(current_setting('tablehold.locked_channels', true), '') || ' ' || p_venue_id || ':' || p_service_date, true);
+  v_was := tablehold.engine_restore(v_was);
+  return v_version;
+end;
+$$;
+
+ALTER FUNCTION tablehold.lock_channel(p_venue_id uuid, p_service_date date) OWNER TO postgres;
+
+--
 -- Name: lock_channels(uuid, date[]); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2418,20 +2552,40 @@ CREATE FUNCTION tablehold.lock_channels(p_venue_id uuid, p_dates date[]) RETURNS
     SET search_path TO ''
     AS $$
 declare
-  v_was text := tablehold.engine_on();
-  v_locked text := coalesce(current_setting('tablehold.locked_channels', true), '');
+  v_date date;
+  v_version bigint;
 begin
-  insert into tablehold.channels as c (venue_id, service_date)
-  select distinct p_venue_id, d from unnest(p_dates) d where d is not null
-  order by 2
-  on conflict (venue_id, service_date) do update set version = c.version;  -- creates or locks, in date order
-  v_locked := set_config('tablehold.locked_channels',
-    v_locked || ' ' || p_venue_id || ':' || array_to_string(p_dates, ' ' || p_venue_id || ':'), true);
-  v_was := tablehold.engine_restore(v_was);
+  foreach v_date in array array(select distinct d from unnest(p_dates) d where d is not null order by d) loop
+    v_version := tablehold.lock_channel(p_venue_id, v_date);
+  end loop;
 end;
 $$;
 
 ALTER FUNCTION tablehold.lock_channels(p_venue_id uuid, p_dates date[]) OWNER TO postgres;
+
+--
+-- Name: named_units(uuid, uuid[]); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[]) RETURNS tablehold.units[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_units tablehold.units[];
+  v_distinct int;
+begin
+  select array_agg(u order by u.id), (select count(distinct x) from unnest(p_unit_ids) x)
+    into v_units, v_distinct
+    from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id;
+  if coalesce(cardinality(v_units), 0) <> v_distinct then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
+  end if;
+  return v_units;
+end;
+$$;
+
+ALTER FUNCTION tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[]) OWNER TO postgres;
 
 --
 -- Name: needs_approval(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2455,12 +2609,18 @@ ALTER FUNCTION tablehold.needs_approval(p_booking_id uuid) OWNER TO postgres;
 --
 
 CREATE FUNCTION tablehold.new_reference(p_prefix text, p_date date) RETURNS text
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
-  select p_prefix || '-' || to_char(p_date, 'YYMMDD') || '-' || string_agg(
-    substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + (get_byte(b.bytes, i) % 31), 1), '' order by i)
-  from (select extensions.gen_random_bytes(6) as bytes) b, generate_series(0, 5) i;
+declare
+  v_bytes bytea := extensions.gen_random_bytes(6);
+  v_reference text := p_prefix || '-' || to_char(p_date, 'YYMMDD') || '-';
+begin
+  for i in 0..5 loop
+    v_reference := v_reference || substr('ABCDEFGHJKMNPQRSTUVWXYZ23456789', 1 + (get_byte(v_bytes, i) % 31), 1);
+  end loop;
+  return v_reference;
+end;
 $$;
 
 ALTER FUNCTION tablehold.new_reference(p_prefix text, p_date date) OWNER TO postgres;
@@ -2557,8 +2717,9 @@ declare
   v_plan tablehold.booking_plan;
   v_client tablehold.clients;
   v_booking tablehold.bookings;
-  v_check record;
+  v_units tablehold.units[];
   v_unit tablehold.units;
+  v_quantity int;
   v_candidates tablehold.table_candidate[];
   v_needs_approval boolean := false;
   v_status tablehold.booking_status;
@@ -2567,13 +2728,19 @@ declare
   v_request_hash text;
   v_token text := encode(extensions.gen_random_bytes(24), 'hex');
   v_dob date;
-  v_lapsed boolean;
+  v_use record;
+  v_taken record;
+  v_version bigint;
   v_state text; v_message text; v_detail text; v_hint text;
   v_constraint text;
+  v_audit bigint;
   v_was text;
+  v_set text;
 begin
   v_venue := tablehold.venue(p_venue_id);
-  perform tablehold.require_api_scope(p_venue_id, 'book');
+  if tablehold.api_key_id() is not null then
+    perform tablehold.require_api_scope(p_venue_id, 'book');
+  end if;
   v_rank := tablehold.caller_rank(p_venue_id);
   if v_override and v_rank < 2 then
     perform tablehold.fail('FORBIDDEN', jsonb_build_object('problem', 'only managers may override'));
@@ -2606,11 +2773,12 @@ begin
     v_mode := 'time';
     p_unit_ids := null;
   else
-    select u.booking_mode into v_mode from tablehold.units u
-     where u.id = p_unit_ids[1] and u.venue_id = p_venue_id;
-    if not found then
-      perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
-    end if;
+    v_units := tablehold.named_units(p_venue_id, p_unit_ids);
+    foreach v_unit in array v_units loop
+      if v_unit.id = p_unit_ids[1] then
+        v_mode := v_unit.booking_mode;
+      end if;
+    end loop;
   end if;
   v_plan := tablehold.plan_time(v_venue, v_mode, p_party_size, p_date, p_slot, p_start, v_override);
 
@@ -2628,11 +2796,11 @@ begin
       v_min_spend := v_candidates[1].min_spend;
       v_needs_approval := v_candidates[1].needs_approval;
     else
-      v_check := tablehold.check_units(p_venue_id, p_unit_ids, v_mode, p_party_size, v_rank);
-      foreach v_unit in array v_check.units::tablehold.units[] loop
-        v_lapsed := tablehold.unit_free_check(v_unit, v_plan.occupies, v_check.quantity, 'booking');
-        v_deposit := v_deposit + v_unit.deposit * v_check.quantity;
-        v_min_spend := v_min_spend + v_unit.min_spend * v_check.quantity;
+      v_quantity := tablehold.check_units(p_venue_id, v_units, v_mode, p_party_size, v_rank);
+      foreach v_unit in array v_units loop
+        v_use := tablehold.unit_free_check(v_unit, v_plan.occupies, v_quantity, 'booking');
+        v_deposit := v_deposit + v_unit.deposit * v_quantity;
+        v_min_spend := v_min_spend + v_unit.min_spend * v_quantity;
         v_needs_approval := v_needs_approval or v_unit.requires_approval;
       end loop;
     end if;
@@ -2651,20 +2819,24 @@ begin
       when v_rank < 2 and (v_venue.requires_approval or v_needs_approval) then 'pending_approval'
       else 'confirmed' end;
 
-    perform tablehold.lock_channels(p_venue_id, array[v_plan.service_date]);
-    perform set_config('tablehold.override', v_override::text, true);
+    v_version := tablehold.lock_channel(p_venue_id, v_plan.service_date);
+    v_set := set_config('tablehold.override', v_override::text, true);
     v_was := tablehold.engine_on();
+    v_set := set_config('tablehold.engine_writes', 'on', true);
     -- references are random: on the rare collision with another booking's, draw again
     for v_attempt in 1..5 loop
       begin
         insert into tablehold.bookings (reference, venue_id, client_id, status, party_size, service_date, slot_id, during,
           hold_expires_at, deposit_total, min_spend_total, payment_ref, special_requests, occasion, source,
-          idempotency_key, request_hash, manage_token_hash)
+          idempotency_key, request_hash, manage_token_hash, created_by, created_by_role,
+          held_at, submitted_at, confirmed_at, created_at, updated_at)
         values (tablehold.new_reference('BR', v_plan.service_date), p_venue_id, v_client.id, v_status, p_party_size,
           v_plan.service_date, v_plan.slot_id, v_plan.during,
           case when v_status = 'held' then v_now + v_venue.hold_ttl end, v_deposit, v_min_spend,
           p_payment_ref, p_special_requests, p_occasion, coalesce(p_source, 'web')::tablehold.booking_source, p_idempotency_key, v_request_hash,
-          tablehold.token_hash(v_token))
+          tablehold.token_hash(v_token), tablehold.actor_id(), tablehold.actor_role(),
+          case when v_status = 'held' then v_now end, case when v_status <> 'held' then v_now end,
+          case when v_status = 'confirmed' then v_now end, v_now, v_now)
         returning * into v_booking;
         exit;
       exception
@@ -2682,7 +2854,8 @@ begin
           if v_booking.request_hash is distinct from v_request_hash then
             perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
           end if;
-          perform set_config('tablehold.override', 'false', true);
+          v_set := set_config('tablehold.engine_writes', '', true);
+          v_set := set_config('tablehold.override', 'false', true);
           v_was := tablehold.engine_restore(v_was);
           return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
         when check_violation then
@@ -2691,9 +2864,14 @@ begin
     end loop;
 
     if p_unit_ids is null then
-      perform tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, not v_override);
+      v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, not v_override);
+      if (v_taken.deposit, v_taken.min_spend) is distinct from (v_booking.deposit_total, v_booking.min_spend_total) then
+        update tablehold.bookings b set deposit_total = v_taken.deposit, min_spend_total = v_taken.min_spend
+         where b.id = v_booking.id
+        returning * into v_booking;
+      end if;
     else
-      perform tablehold.take_units(v_booking, v_plan, v_check.units, v_check.quantity, not v_override);
+      v_taken := tablehold.take(v_booking, v_plan, v_units, v_quantity, v_venue, not v_override);
     end if;
   exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH008' or sqlstate 'TH016' then
     if p_seen_version is null then
@@ -2702,9 +2880,16 @@ begin
     get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_detail = pg_exception_detail, v_hint = pg_exception_hint;
     perform tablehold.reraise_with_staleness(p_venue_id, v_plan.service_date, p_seen_version, v_state, v_message, v_detail, v_hint);
   end;
+  v_audit := tablehold.audit(p_venue_id, 'bookings', v_booking.id::text, 'insert', null,
+    to_jsonb(v_booking) || jsonb_build_object('allocations', v_taken.allocations));
+  v_set := set_config('tablehold.engine_writes', '', true);
   v_was := tablehold.engine_restore(v_was);
-  perform set_config('tablehold.override', 'false', true);  -- the override belongs to this booking only
-  return tablehold.booking_json(v_booking.id) || jsonb_build_object('manage_token', v_token, 'replayed', false);
+  v_set := set_config('tablehold.override', 'false', true);  -- the override belongs to this booking only
+  if v_taken.version is null then
+    return tablehold.booking_json(v_booking.id) || jsonb_build_object('manage_token', v_token, 'replayed', false);
+  end if;
+  return tablehold.booking_document(v_booking, case when v_plan.slot_id is not null then p_slot end,
+    v_taken.units, v_taken.version) || jsonb_build_object('manage_token', v_token, 'replayed', false);
 end;
 $$;
 
@@ -3067,10 +3252,12 @@ ALTER FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.
 --
 
 CREATE FUNCTION tablehold.status_holds_inventory(p_status tablehold.booking_status) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
-  select p_status in ('held', 'pending_approval', 'confirmed', 'seated');
+begin
+  return p_status in ('held', 'pending_approval', 'confirmed', 'seated');
+end;
 $$;
 
 ALTER FUNCTION tablehold.status_holds_inventory(p_status tablehold.booking_status) OWNER TO postgres;
@@ -3194,29 +3381,110 @@ $$;
 ALTER FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp with time zone) OWNER TO postgres;
 
 --
--- Name: take_tables(tablehold.bookings, tablehold.booking_plan, tablehold.table_candidate[], integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+-- Name: take(tablehold.bookings, tablehold.booking_plan, tablehold.units[], integer, tablehold.venues, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) RETURNS void
+CREATE FUNCTION tablehold.take(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_outer text := coalesce(current_setting('tablehold.engine_writes', true), '');
+  v_reason text := tablehold.event_reason_for(p_booking.kind, p_booking.status, true);
+  v_used int[] := '{}';
+  v_unit tablehold.units;
+  v_use record;
+  v_remaining int;
+  v_rules int;
+  v_row jsonb;
+  v_audit bigint;
+  v_was text;
+begin
+  if not tablehold.status_holds_inventory(p_booking.status) then
+    perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('problem', 'the booking does not hold inventory',
+      'status', p_booking.status));
+  end if;
+  foreach v_unit in array p_units loop
+    v_use := tablehold.unit_free_check(v_unit, p_plan.occupies, p_quantity, p_booking.kind);
+    if v_use.lapsed then
+      v_was := set_config('tablehold.engine_writes', '', true);
+      perform tablehold.expire_stale_holds(v_unit.id, p_plan.occupies);
+      v_was := set_config('tablehold.engine_writes', v_outer, true);
+    end if;
+    v_used := v_used || v_use.used;
+  end loop;
+
+  v_was := set_config('tablehold.engine_writes', 'on', true);
+  begin
+    with taken as (
+      insert into tablehold.allocations (booking_id, unit_id, venue_id, service_date, during, quantity, exclusive, active, expires_at)
+      select p_booking.id, u.id, p_booking.venue_id, p_booking.service_date, p_plan.occupies, p_quantity,
+             u.capacity_mode = 'exclusive', true, case when p_booking.status = 'held' then p_booking.hold_expires_at end
+        from unnest(p_units) u
+      returning *
+    )
+    select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', t.quantity) order by u.code),
+           jsonb_agg(to_jsonb(t) order by t.id)
+      into units, allocations
+      from taken t join unnest(p_units) u on u.id = t.unit_id;
+  exception when exclusion_violation then
+    perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', (select array_agg(u.id) from unnest(p_units) u)));
+  end;
+  v_was := set_config('tablehold.engine_writes', v_outer, true);
+
+  for i in 1 .. cardinality(p_units) loop
+    v_unit := p_units[i];
+    if v_unit.capacity_mode = 'exclusive' then
+      version := tablehold.append_event(v_unit, p_booking.service_date, null, p_plan.occupies,
+        'available', 'unavailable', 0, v_reason);
+    elsif v_unit.booking_mode = 'date' then
+      v_remaining := greatest(v_unit.capacity - v_used[i], 0);
+      version := tablehold.append_event(v_unit, p_booking.service_date, null, p_plan.occupies,
+        case when v_remaining > 0 then 'available' else 'unavailable' end,
+        case when v_remaining > p_quantity then 'available' else 'unavailable' end,
+        greatest(v_remaining - p_quantity, 0), v_reason);
+    else
+      perform tablehold.emit_unit_events(v_unit.id, p_booking.service_date, p_plan.occupies, v_reason);
+      version := null;
+    end if;
+  end loop;
+
+  if p_pacing then
+    v_rules := tablehold.check_pacing(p_booking, p_venue.timezone);
+  end if;
+  if v_outer <> 'on' then
+    for v_row in select jsonb_array_elements(allocations) loop
+      v_audit := tablehold.audit(p_booking.venue_id, 'allocations', v_row ->> 'id', 'insert', null, v_row);
+    end loop;
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.take(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb) OWNER TO postgres;
+
+--
+-- Name: take_tables(tablehold.bookings, tablehold.booking_plan, tablehold.table_candidate[], integer, tablehold.venues, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb, OUT deposit numeric, OUT min_spend numeric) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_candidate tablehold.table_candidate;
+  v_tables tablehold.units[];
+  v_taken record;
   v_done boolean := false;
   v_paced boolean := false;
 begin
   foreach v_candidate in array coalesce(p_candidates, '{}') loop
     continue when v_candidate.needs_approval and p_booking.status = 'confirmed' and p_rank < 2;
     begin
-      insert into tablehold.allocations (booking_id, unit_id, during)
-      select p_booking.id, x.id, p_plan.occupies from unnest(v_candidate.unit_ids) x(id);
-      if p_pacing then
-        perform tablehold.check_pacing(p_booking.id);
-      end if;
+      v_tables := tablehold.named_units(p_booking.venue_id, v_candidate.unit_ids);
+      v_taken := tablehold.take(p_booking, p_plan, v_tables, 1, p_venue, p_pacing);
       v_done := true;
     exception
-      when sqlstate 'TH002' or exclusion_violation then
+      when sqlstate 'TH002' then
         v_done := false;  -- a concurrent booking won this one: try the next candidate
       when sqlstate 'TH008' then
         v_done := false;  -- this area is paced out: another area may still take the party
@@ -3229,37 +3497,15 @@ begin
   elsif not v_done then
     perform tablehold.fail('NO_TABLE_AVAILABLE', jsonb_build_object('party_size', p_booking.party_size, 'starts_at', lower(p_plan.during)));
   end if;
-  if (v_candidate.deposit, v_candidate.min_spend) is distinct from (p_booking.deposit_total, p_booking.min_spend_total) then
-    update tablehold.bookings b set deposit_total = v_candidate.deposit, min_spend_total = v_candidate.min_spend
-     where b.id = p_booking.id;
-  end if;
+  version := v_taken.version;
+  units := v_taken.units;
+  allocations := v_taken.allocations;
+  deposit := v_candidate.deposit;
+  min_spend := v_candidate.min_spend;
 end;
 $$;
 
-ALTER FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) OWNER TO postgres;
-
---
--- Name: take_units(tablehold.bookings, tablehold.booking_plan, tablehold.units[], integer, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  begin
-    insert into tablehold.allocations (booking_id, unit_id, during, quantity)
-    select p_booking.id, u.id, p_plan.occupies, p_quantity from unnest(p_units) u;
-  exception when exclusion_violation then
-    perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', (select array_agg(u.id) from unnest(p_units) u)));
-  end;
-  if p_pacing then
-    perform tablehold.check_pacing(p_booking.id);
-  end if;
-end;
-$$;
-
-ALTER FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) OWNER TO postgres;
+ALTER FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb, OUT deposit numeric, OUT min_spend numeric) OWNER TO postgres;
 
 --
 -- Name: tg_allocations__after_write(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3327,12 +3573,12 @@ begin
   end if;
 
   -- WARNING: the channel lock is what makes counting safe at READ COMMITTED: whatever takes
-  -- inventory holds it (the engine's own inserts took it before writing the booking).
+  -- inventory holds it (the engine's own writes took it before writing the booking).
   if not tablehold.in_engine() then
     perform tablehold.lock_channels(new.venue_id, array[new.service_date]
       || case when tg_op = 'UPDATE' and old.service_date <> new.service_date then array[old.service_date] else '{}' end);
   end if;
-  if tablehold.unit_free_check(v_unit, new.during, new.quantity, v_booking.kind, new.id) then
+  if (tablehold.unit_free_check(v_unit, new.during, new.quantity, v_booking.kind, new.id)).lapsed then
     -- a lapsed hold never blocks or counts: expire the ones on the window being taken, now
     perform tablehold.expire_stale_holds(new.unit_id, new.during);
   end if;
@@ -3383,18 +3629,13 @@ declare
   v_before jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
   v_after jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
   v_row jsonb := coalesce(v_after, v_before);
+  v_id bigint;
 begin
   if tg_op = 'UPDATE' and v_before = v_after then
     return null;
   end if;
-  insert into tablehold.audit_log (venue_id, entity, entity_id, action, actor_user_id, actor_role,
-    api_key_id, before, after, reason, override)
-  values (
-    (case when tg_table_name = 'venues' then v_row ->> 'id' else v_row ->> 'venue_id' end)::uuid,
-    tg_table_name, v_row ->> 'id', lower(tg_op), tablehold.actor_id(), tablehold.actor_role(),
-    tablehold.api_key_id(), v_before, v_after,
-    nullif(current_setting('tablehold.audit_reason', true), ''),
-    coalesce(nullif(current_setting('tablehold.override', true), '')::boolean, false));
+  v_id := tablehold.audit((case when tg_table_name = 'venues' then v_row ->> 'id' else v_row ->> 'venue_id' end)::uuid,
+    tg_table_name, v_row ->> 'id', lower(tg_op), v_before, v_after);
   return null;
 end;
 $$;
@@ -3464,8 +3705,11 @@ begin
     if new.status not in ('held', 'pending_approval', 'confirmed') then
       perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('from', null, 'to', new.status));
     end if;
-    select * into v_venue from tablehold.venues v where v.id = new.venue_id;
+    if tablehold.engine_writes() then
+      return new;
+    end if;
     if new.status = 'held' and new.hold_expires_at is null then
+      select * into v_venue from tablehold.venues v where v.id = new.venue_id;
       new.hold_expires_at := v_now + v_venue.hold_ttl;
     end if;
     new.held_at := case when new.status = 'held' then coalesce(new.held_at, v_now) end;
@@ -3754,10 +3998,12 @@ ALTER FUNCTION tablehold.tg_venues__before_update() OWNER TO postgres;
 --
 
 CREATE FUNCTION tablehold.token_hash(p_token text) RETURNS text
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
-  select encode(extensions.digest(convert_to(p_token, 'UTF8'), 'sha256'), 'hex');
+begin
+  return encode(extensions.digest(convert_to(p_token, 'UTF8'), 'sha256'), 'hex');
+end;
 $$;
 
 ALTER FUNCTION tablehold.token_hash(p_token text) OWNER TO postgres;
@@ -3819,7 +4065,7 @@ ALTER FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) OWNER
 -- Name: unit_free_check(tablehold.units, tstzrange, integer, tablehold.booking_kind, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint DEFAULT NULL::bigint) RETURNS boolean
+CREATE FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint DEFAULT NULL::bigint, OUT lapsed boolean, OUT used integer) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -3835,18 +4081,20 @@ begin
     if v_overlap.taken then
       perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type), jsonb_build_object('unit_id', p_unit.id));
     end if;
+    used := 0;
   else
     v_overlap := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
     if v_overlap.used + p_quantity > p_unit.capacity then
       perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
         jsonb_build_object('unit_id', p_unit.id, 'remaining', greatest(p_unit.capacity - v_overlap.used, 0)));
     end if;
+    used := v_overlap.used;
   end if;
-  return v_overlap.lapsed;
+  lapsed := v_overlap.lapsed;
 end;
 $$;
 
-ALTER FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) OWNER TO postgres;
+ALTER FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) OWNER TO postgres;
 
 --
 -- Name: used_at_peak(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4889,19 +5137,19 @@ CREATE TRIGGER tg_staff_events__guard_truncate BEFORE TRUNCATE ON public.staff_e
 -- Name: allocations tg_allocations__after_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE TRIGGER tg_allocations__after_write AFTER INSERT OR DELETE OR UPDATE ON tablehold.allocations FOR EACH ROW EXECUTE FUNCTION tablehold.tg_allocations__after_write();
+CREATE TRIGGER tg_allocations__after_write AFTER INSERT OR DELETE OR UPDATE ON tablehold.allocations FOR EACH ROW WHEN ((NOT tablehold.engine_writes())) EXECUTE FUNCTION tablehold.tg_allocations__after_write();
 
 --
 -- Name: allocations tg_allocations__audit; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE TRIGGER tg_allocations__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.allocations FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+CREATE TRIGGER tg_allocations__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.allocations FOR EACH ROW WHEN ((NOT tablehold.engine_writes())) EXECUTE FUNCTION tablehold.tg_audit();
 
 --
 -- Name: allocations tg_allocations__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE TRIGGER tg_allocations__before_write BEFORE INSERT OR UPDATE ON tablehold.allocations FOR EACH ROW EXECUTE FUNCTION tablehold.tg_allocations__before_write();
+CREATE TRIGGER tg_allocations__before_write BEFORE INSERT OR UPDATE ON tablehold.allocations FOR EACH ROW WHEN ((NOT tablehold.engine_writes())) EXECUTE FUNCTION tablehold.tg_allocations__before_write();
 
 --
 -- Name: allocations tg_allocations__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -4925,7 +5173,7 @@ CREATE TRIGGER tg_bookings__after_update AFTER UPDATE OF status, hold_expires_at
 -- Name: bookings tg_bookings__audit; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE TRIGGER tg_bookings__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.bookings FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+CREATE TRIGGER tg_bookings__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.bookings FOR EACH ROW WHEN ((NOT tablehold.engine_writes())) EXECUTE FUNCTION tablehold.tg_audit();
 
 --
 -- Name: bookings tg_bookings__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5048,13 +5296,6 @@ ALTER TABLE ONLY public.availability_events
 
 ALTER TABLE ONLY public.availability_events
     ADD CONSTRAINT availability_events_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES tablehold.units(id) ON DELETE CASCADE;
-
---
--- Name: availability_events availability_events_venue_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
---
-
-ALTER TABLE ONLY public.availability_events
-    ADD CONSTRAINT availability_events_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
 
 --
 -- Name: staff_events staff_events_venue_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
@@ -5899,6 +6140,13 @@ REVOKE ALL ON FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_
 GRANT ALL ON FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date date, p_slot_id uuid, p_key tstzrange, p_previous text, p_new text, p_remaining integer, p_reason text) TO service_role;
 
 --
+-- Name: FUNCTION audit(p_venue_id uuid, p_entity text, p_entity_id text, p_action text, p_before jsonb, p_after jsonb); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.audit(p_venue_id uuid, p_entity text, p_entity_id text, p_action text, p_before jsonb, p_after jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.audit(p_venue_id uuid, p_entity text, p_entity_id text, p_action text, p_before jsonb, p_after jsonb) TO service_role;
+
+--
 -- Name: FUNCTION authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank integer, p_guest_allowed boolean); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -5911,6 +6159,13 @@ GRANT ALL ON FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings, 
 
 REVOKE ALL ON FUNCTION tablehold.booking(p_booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking(p_booking_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION booking_document(p_booking tablehold.bookings, p_slot_code text, p_units jsonb, p_version bigint); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.booking_document(p_booking tablehold.bookings, p_slot_code text, p_units jsonb, p_version bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.booking_document(p_booking tablehold.bookings, p_slot_code text, p_units jsonb, p_version bigint) TO service_role;
 
 --
 -- Name: FUNCTION booking_for_change(p_booking_id uuid, p_manage_token text, p_min_rank integer, p_guest_allowed boolean); Type: ACL; Schema: tablehold; Owner: postgres
@@ -5984,11 +6239,18 @@ REVOKE ALL ON FUNCTION tablehold.check_pacing(p_booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.check_pacing(p_booking_id uuid) TO service_role;
 
 --
--- Name: FUNCTION check_units(p_venue_id uuid, p_unit_ids uuid[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer, OUT units tablehold.units[], OUT quantity integer); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION check_pacing(p_booking tablehold.bookings, p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.check_units(p_venue_id uuid, p_unit_ids uuid[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer, OUT units tablehold.units[], OUT quantity integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.check_units(p_venue_id uuid, p_unit_ids uuid[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer, OUT units tablehold.units[], OUT quantity integer) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.check_pacing(p_booking tablehold.bookings, p_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.check_pacing(p_booking tablehold.bookings, p_timezone text) TO service_role;
+
+--
+-- Name: FUNCTION check_units(p_venue_id uuid, p_units tablehold.units[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.check_units(p_venue_id uuid, p_units tablehold.units[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.check_units(p_venue_id uuid, p_units tablehold.units[], p_mode tablehold.booking_mode, p_party_size integer, p_rank integer) TO service_role;
 
 --
 -- Name: TABLE clients; Type: ACL; Schema: tablehold; Owner: postgres
@@ -6047,11 +6309,25 @@ REVOKE ALL ON FUNCTION tablehold.engine_restore(p_was text) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.engine_restore(p_was text) TO service_role;
 
 --
+-- Name: FUNCTION engine_writes(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.engine_writes() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.engine_writes() TO service_role;
+
+--
 -- Name: FUNCTION event_reason(p_booking_id uuid, p_taken boolean); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.event_reason(p_booking_id uuid, p_taken boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.event_reason(p_booking_id uuid, p_taken boolean) TO service_role;
+
+--
+-- Name: FUNCTION event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean) TO service_role;
 
 --
 -- Name: FUNCTION exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6131,11 +6407,25 @@ REVOKE ALL ON FUNCTION tablehold.local_span(p_timezone text, p_date date, p_open
 GRANT ALL ON FUNCTION tablehold.local_span(p_timezone text, p_date date, p_opens time without time zone, p_closes time without time zone) TO service_role;
 
 --
+-- Name: FUNCTION lock_channel(p_venue_id uuid, p_service_date date); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.lock_channel(p_venue_id uuid, p_service_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.lock_channel(p_venue_id uuid, p_service_date date) TO service_role;
+
+--
 -- Name: FUNCTION lock_channels(p_venue_id uuid, p_dates date[]); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.lock_channels(p_venue_id uuid, p_dates date[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.lock_channels(p_venue_id uuid, p_dates date[]) TO service_role;
+
+--
+-- Name: FUNCTION named_units(p_venue_id uuid, p_unit_ids uuid[]); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[]) TO service_role;
 
 --
 -- Name: FUNCTION needs_approval(p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6320,18 +6610,18 @@ REVOKE ALL ON FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp
 GRANT ALL ON FUNCTION tablehold.table_status_at(p_venue_id uuid, p_at timestamp with time zone) TO service_role;
 
 --
--- Name: FUNCTION take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION take(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_pacing boolean) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.take(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.take(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb) TO service_role;
 
 --
--- Name: FUNCTION take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb, OUT deposit numeric, OUT min_spend numeric); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.take_units(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_units tablehold.units[], p_quantity integer, p_pacing boolean) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb, OUT deposit numeric, OUT min_spend numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.take_tables(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_candidates tablehold.table_candidate[], p_rank integer, p_venue tablehold.venues, p_pacing boolean, OUT version bigint, OUT units jsonb, OUT allocations jsonb, OUT deposit numeric, OUT min_spend numeric) TO service_role;
 
 --
 -- Name: FUNCTION tg_allocations__after_write(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6467,11 +6757,11 @@ REVOKE ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_typ
 GRANT ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) TO service_role;
 
 --
--- Name: FUNCTION unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) TO service_role;
 
 --
 -- Name: FUNCTION used_at_peak(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint); Type: ACL; Schema: tablehold; Owner: postgres

@@ -11,7 +11,7 @@ select columns_are('public', 'availability_events', array[
 select is(
   (select array_agg(confrelid::regclass::text order by confrelid::regclass::text) from pg_constraint
     where conrelid = 'public.availability_events'::regclass and contype = 'f'),
-  array['tablehold.slots', 'tablehold.units', 'tablehold.venues'], 'they reference only venues, units and slots');
+  array['tablehold.slots', 'tablehold.units'], 'they reference only units (of a venue) and slots');
 
 select tests.authenticate_as_anon();
 select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 3, p_start => '2026-11-27 19:00 America/New_York',
