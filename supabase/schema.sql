@@ -1321,19 +1321,25 @@ CREATE FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date da
 declare
   v_was text := tablehold.engine_on();
   v_version bigint;
+  v_notified text;
 begin
   insert into tablehold.channels as c (venue_id, service_date, version)
   values (p_unit.venue_id, p_service_date, 1)
   on conflict (venue_id, service_date) do update set version = c.version + 1
   returning c.version into v_version;
 
-  insert into public.availability_events (
-    channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
-    previous_state, new_state, remaining, capacity, reason, occurred_at)
-  values (
-    p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
-    p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
-    p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock());
+  with appended as (
+    insert into public.availability_events (
+      channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
+      previous_state, new_state, remaining, capacity, reason, occurred_at)
+    values (
+      p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
+      p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
+      p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock())
+    returning channel, version
+  )
+  select pg_notify('tablehold_events', json_build_object('t', 'a', 'c', a.channel, 'v', a.version)::text)::text
+    into v_notified from appended a;
   v_was := tablehold.engine_restore(v_was);
   return v_version;
 end;
@@ -1550,16 +1556,21 @@ COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times
 COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
 
 --
--- Name: booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamp with time zone, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+-- Name: booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamp with time zone, boolean, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) RETURNS text
+CREATE FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  v_closes timestamptz := p_closes;
 begin
+  if p_mode = 'date' and v_closes is null then
+    select max(upper(s)) into v_closes from tablehold.opening_spans(p_venue, p_date) s;
+  end if;
   if upper(p_during) <= p_now or (p_mode = 'time' and lower(p_during) < p_now)
-     or (p_mode = 'date' and (select max(upper(s)) from tablehold.opening_spans(p_venue, p_date) s) <= p_now) then
+     or (p_mode = 'date' and v_closes <= p_now) then
     return 'past';
   end if;
   if not p_override then
@@ -1575,7 +1586,7 @@ begin
 end;
 $$;
 
-ALTER FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) OWNER TO postgres;
+ALTER FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) OWNER TO postgres;
 
 --
 -- Name: caller_rank(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2571,17 +2582,10 @@ CREATE FUNCTION tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[]) RETURN
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-declare
-  v_units tablehold.units[];
-  v_distinct int;
 begin
-  select array_agg(u order by u.id), (select count(distinct x) from unnest(p_unit_ids) x)
-    into v_units, v_distinct
-    from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id;
-  if coalesce(cardinality(v_units), 0) <> v_distinct then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
-  end if;
-  return v_units;
+  return tablehold.require_named_units(
+    array(select u from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id order by u.id),
+    p_unit_ids);
 end;
 $$;
 
@@ -2733,11 +2737,22 @@ declare
   v_version bigint;
   v_state text; v_message text; v_detail text; v_hint text;
   v_constraint text;
+  v_read record;
   v_audit bigint;
   v_was text;
   v_set text;
 begin
-  v_venue := tablehold.venue(p_venue_id);
+  -- the venue, the units named (as tablehold.named_units reads them) and whether pacing rules
+  -- apply, in one read
+  select v as venue,
+         array(select u from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = v.id order by u.id) as units,
+         exists (select 1 from tablehold.pacing_rules r where r.venue_id = v.id) as paced
+    into v_read
+    from tablehold.venues v where v.id = p_venue_id;
+  if not found then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'venue'));
+  end if;
+  v_venue := v_read.venue;
   if tablehold.api_key_id() is not null then
     perform tablehold.require_api_scope(p_venue_id, 'book');
   end if;
@@ -2773,7 +2788,7 @@ begin
     v_mode := 'time';
     p_unit_ids := null;
   else
-    v_units := tablehold.named_units(p_venue_id, p_unit_ids);
+    v_units := tablehold.require_named_units(v_read.units, p_unit_ids);
     foreach v_unit in array v_units loop
       if v_unit.id = p_unit_ids[1] then
         v_mode := v_unit.booking_mode;
@@ -2864,14 +2879,14 @@ begin
     end loop;
 
     if p_unit_ids is null then
-      v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, not v_override);
+      v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, v_read.paced and not v_override);
       if (v_taken.deposit, v_taken.min_spend) is distinct from (v_booking.deposit_total, v_booking.min_spend_total) then
         update tablehold.bookings b set deposit_total = v_taken.deposit, min_spend_total = v_taken.min_spend
          where b.id = v_booking.id
         returning * into v_booking;
       end if;
     else
-      v_taken := tablehold.take(v_booking, v_plan, v_units, v_quantity, v_venue, not v_override);
+      v_taken := tablehold.take(v_booking, v_plan, v_units, v_quantity, v_venue, v_read.paced and not v_override);
     end if;
   exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH008' or sqlstate 'TH016' then
     if p_seen_version is null then
@@ -2909,6 +2924,8 @@ declare
   v_now timestamptz := tablehold.clock();
   v_turn interval;
   v_problem text;
+  v_open boolean;
+  v_closes timestamptz;
 begin
   v_plan.mode := p_mode;
   case p_mode
@@ -2948,19 +2965,22 @@ begin
   end case;
 
   -- opening hours: a table start is one of the date's grid starts; a slot lies inside one opening
-  -- span; a date needs the venue open that date
-  if not (case
-       when p_mode = 'time' then exists (
-         select 1 from tablehold.table_starts(p_venue, v_plan.service_date, v_turn) g where g = p_start)
-       else exists (
-         select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s
-          where p_mode = 'date' or s @> v_plan.during)
-     end) then
+  -- span; a date needs the venue open that date (read once with when it closes, which the booking
+  -- window needs)
+  if p_mode = 'date' then
+    select max(upper(s)) into v_closes from tablehold.opening_spans(p_venue, v_plan.service_date) s;
+    v_open := v_closes is not null;
+  elsif p_mode = 'time' then
+    v_open := exists (select 1 from tablehold.table_starts(p_venue, v_plan.service_date, v_turn) g where g = p_start);
+  else
+    v_open := exists (select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s where s @> v_plan.during);
+  end if;
+  if not v_open then
     perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object(
       'service_date', v_plan.service_date, 'starts_at', lower(v_plan.during)));
   end if;
 
-  v_problem := tablehold.booking_window_problem(p_venue, p_mode, v_plan.service_date, v_plan.during, v_now, p_override);
+  v_problem := tablehold.booking_window_problem(p_venue, p_mode, v_plan.service_date, v_plan.during, v_now, p_override, v_closes);
   case v_problem
     when 'past' then
       perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
@@ -3047,6 +3067,32 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text) OWNER TO postgres;
+
+--
+-- Name: require_named_units(tablehold.units[], uuid[]); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.require_named_units(p_units tablehold.units[], p_unit_ids uuid[]) RETURNS tablehold.units[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_distinct uuid[] := '{}';
+  v_id uuid;
+begin
+  foreach v_id in array p_unit_ids loop
+    if not v_id = any (v_distinct) then
+      v_distinct := v_distinct || v_id;
+    end if;
+  end loop;
+  if coalesce(cardinality(p_units), 0) <> cardinality(v_distinct) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
+  end if;
+  return p_units;
+end;
+$$;
+
+ALTER FUNCTION tablehold.require_named_units(p_units tablehold.units[], p_unit_ids uuid[]) OWNER TO postgres;
 
 --
 -- Name: require_rank(uuid, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3643,22 +3689,6 @@ $$;
 ALTER FUNCTION tablehold.tg_audit() OWNER TO postgres;
 
 --
--- Name: tg_availability_events__notify(); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.tg_availability_events__notify() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  perform pg_notify('tablehold_events', json_build_object('t', 'a', 'c', new.channel, 'v', new.version)::text);
-  return null;
-end;
-$$;
-
-ALTER FUNCTION tablehold.tg_availability_events__notify() OWNER TO postgres;
-
---
 -- Name: tg_bookings__after_update(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3789,6 +3819,7 @@ declare
   v_now tablehold.bookings;
   v_map jsonb := coalesce(nullif(current_setting('tablehold.staff_started', true), ''), '{}')::jsonb;
   v_started text := v_map ->> new.id::text;
+  v_notified text;
   v_was text;
 begin
   select * into v_now from tablehold.bookings b where b.id = new.id;
@@ -3811,7 +3842,7 @@ begin
     insert into tablehold.staff_feeds as f (venue_id, seq) values (v_now.venue_id, 1)
     on conflict (venue_id) do update set seq = f.seq + 1
     returning f.seq
-  )
+  ), written as (
   insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, previous_status, status,
     party_size, starts_at, ends_at, guest_name, units, actor_user_id, actor_role, api_key_id, reason, occurred_at)
   select v_now.venue_id, feed.seq, v_now.service_date, v_now.id, v_now.reference, v_now.kind,
@@ -3824,8 +3855,11 @@ begin
     tablehold.actor_id(), tablehold.actor_label(v_now.venue_id),
     tablehold.api_key_id(),
     coalesce(v_now.block_reason, v_now.status_reason), tablehold.clock()
-  from feed;
-  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v_now.venue_id)::text);
+  from feed
+  returning venue_id
+  )
+  select pg_notify('tablehold_events', json_build_object('t', 's', 'venue', w.venue_id)::text)::text
+    into v_notified from written w;
   v_was := tablehold.engine_restore(v_was);
   return null;
 end;
@@ -5116,12 +5150,6 @@ CREATE TRIGGER tg_availability_events__guard BEFORE INSERT OR DELETE OR UPDATE O
 CREATE TRIGGER tg_availability_events__guard_truncate BEFORE TRUNCATE ON public.availability_events FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit();
 
 --
--- Name: availability_events tg_availability_events__notify; Type: TRIGGER; Schema: public; Owner: postgres
---
-
-CREATE TRIGGER tg_availability_events__notify AFTER INSERT ON public.availability_events FOR EACH ROW EXECUTE FUNCTION tablehold.tg_availability_events__notify();
-
---
 -- Name: staff_events tg_staff_events__guard; Type: TRIGGER; Schema: public; Owner: postgres
 --
 
@@ -6196,11 +6224,11 @@ GRANT ALL ON TABLE tablehold.venues TO service_role;
 GRANT SELECT ON TABLE tablehold.venues TO authenticated;
 
 --
--- Name: FUNCTION booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) TO service_role;
 
 --
 -- Name: FUNCTION caller_rank(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6505,6 +6533,13 @@ REVOKE ALL ON FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text
 GRANT ALL ON FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text) TO service_role;
 
 --
+-- Name: FUNCTION require_named_units(p_units tablehold.units[], p_unit_ids uuid[]); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.require_named_units(p_units tablehold.units[], p_unit_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.require_named_units(p_units tablehold.units[], p_unit_ids uuid[]) TO service_role;
+
+--
 -- Name: FUNCTION require_rank(p_venue_id uuid, p_min_rank integer); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6650,13 +6685,6 @@ GRANT ALL ON FUNCTION tablehold.tg_allocations__guard() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.tg_audit() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_audit() TO service_role;
-
---
--- Name: FUNCTION tg_availability_events__notify(); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.tg_availability_events__notify() FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.tg_availability_events__notify() TO service_role;
 
 --
 -- Name: FUNCTION tg_bookings__after_update(); Type: ACL; Schema: tablehold; Owner: postgres

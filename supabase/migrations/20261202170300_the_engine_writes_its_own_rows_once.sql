@@ -345,7 +345,9 @@ $$;
 drop function tablehold.append_event(tablehold.units, date, uuid, tstzrange, text, text, int, text);
 
 /** Append one event to a channel, taking the next version (the writer holds the channel's lock),
- *  and wake the SSE streams (delivered only if the transaction commits). Returns the version. */
+ *  and wake the SSE streams in the same statement (NOTIFY tablehold_events, delivered only if the
+ *  transaction commits). The one place events are appended (direct writes are refused), so the
+ *  one place they are announced. Returns the version. */
 create function tablehold.append_event(
   p_unit tablehold.units, p_service_date date, p_slot_id uuid, p_key tstzrange,
   p_previous text, p_new text, p_remaining int, p_reason text)
@@ -356,25 +358,35 @@ as $$
 declare
   v_was text := tablehold.engine_on();
   v_version bigint;
+  v_notified text;
 begin
   insert into tablehold.channels as c (venue_id, service_date, version)
   values (p_unit.venue_id, p_service_date, 1)
   on conflict (venue_id, service_date) do update set version = c.version + 1
   returning c.version into v_version;
 
-  insert into public.availability_events (
-    channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
-    previous_state, new_state, remaining, capacity, reason, occurred_at)
-  values (
-    p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
-    p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
-    p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock());
+  with appended as (
+    insert into public.availability_events (
+      channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
+      previous_state, new_state, remaining, capacity, reason, occurred_at)
+    values (
+      p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
+      p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
+      p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock())
+    returning channel, version
+  )
+  select pg_notify('tablehold_events', json_build_object('t', 'a', 'c', a.channel, 'v', a.version)::text)::text
+    into v_notified from appended a;
   v_was := tablehold.engine_restore(v_was);
   return v_version;
 end;
 $$;
 
 alter table public.availability_events drop constraint availability_events_venue_id_fkey;
+
+-- tablehold.append_event announces each event itself
+drop trigger tg_availability_events__notify on public.availability_events;
+drop function tablehold.tg_availability_events__notify();
 
 /** Refuse a booking that would take its area's (or the venue's) pacing over a rule's maximum
  *  covers starting in one local-clock interval (see the original for the rule). */
@@ -538,7 +550,31 @@ begin
 end;
 $$;
 
-/** The units a request names, of the venue, in id order: one query; NOT_FOUND when any is not the
+/** p_units, the venue's units a request named (p_unit_ids) as read: NOT_FOUND unless every named
+ *  id was found. */
+create function tablehold.require_named_units(p_units tablehold.units[], p_unit_ids uuid[])
+returns tablehold.units[]
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  v_distinct uuid[] := '{}';
+  v_id uuid;
+begin
+  foreach v_id in array p_unit_ids loop
+    if not v_id = any (v_distinct) then
+      v_distinct := v_distinct || v_id;
+    end if;
+  end loop;
+  if coalesce(cardinality(p_units), 0) <> cardinality(v_distinct) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
+  end if;
+  return p_units;
+end;
+$$;
+
+/** The units a request names, of the venue, in id order (one query); NOT_FOUND when any is not the
  *  venue's. */
 create function tablehold.named_units(p_venue_id uuid, p_unit_ids uuid[])
 returns tablehold.units[]
@@ -546,17 +582,10 @@ language plpgsql
 stable
 set search_path = ''
 as $$
-declare
-  v_units tablehold.units[];
-  v_distinct int;
 begin
-  select array_agg(u order by u.id), (select count(distinct x) from unnest(p_unit_ids) x)
-    into v_units, v_distinct
-    from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id;
-  if coalesce(cardinality(v_units), 0) <> v_distinct then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'unit'));
-  end if;
-  return v_units;
+  return tablehold.require_named_units(
+    array(select u from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = p_venue_id order by u.id),
+    p_unit_ids);
 end;
 $$;
 
@@ -788,6 +817,195 @@ begin
 end;
 $$;
 
+-- The staff feed ------------------------------------------------------------------------------
+
+/** The staff feed, one event per booking per commit (see the original for the design), its row
+ *  and its NOTIFY written in one statement. */
+create or replace function tablehold.tg_bookings__staff_event()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_now tablehold.bookings;
+  v_map jsonb := coalesce(nullif(current_setting('tablehold.staff_started', true), ''), '{}')::jsonb;
+  v_started text := v_map ->> new.id::text;
+  v_notified text;
+  v_was text;
+begin
+  select * into v_now from tablehold.bookings b where b.id = new.id;
+  if not found then
+    return null;
+  end if;
+  if (new.status, new.during, new.party_size, new.service_date)
+     is distinct from (v_now.status, v_now.during, v_now.party_size, v_now.service_date) then
+    if v_started is null then
+      perform set_config('tablehold.staff_started', (v_map || jsonb_build_object(new.id::text,
+        coalesce(case when tg_op = 'UPDATE' then old.status::text end, 'new')))::text, true);
+    end if;
+    return null;
+  end if;
+  if v_started is not null then
+    perform set_config('tablehold.staff_started', (v_map - new.id::text)::text, true);
+  end if;
+  v_was := tablehold.engine_on();
+  with feed as (
+    insert into tablehold.staff_feeds as f (venue_id, seq) values (v_now.venue_id, 1)
+    on conflict (venue_id) do update set seq = f.seq + 1
+    returning f.seq
+  ), written as (
+  insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, previous_status, status,
+    party_size, starts_at, ends_at, guest_name, units, actor_user_id, actor_role, api_key_id, reason, occurred_at)
+  select v_now.venue_id, feed.seq, v_now.service_date, v_now.id, v_now.reference, v_now.kind,
+    case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
+         when tg_op = 'UPDATE' then old.status end,
+    v_now.status, v_now.party_size, lower(v_now.during), upper(v_now.during),
+    (select c.name from tablehold.clients c where c.id = v_now.client_id),
+    array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+          where a.booking_id = v_now.id and not a.superseded order by u.code),
+    tablehold.actor_id(), tablehold.actor_label(v_now.venue_id),
+    tablehold.api_key_id(),
+    coalesce(v_now.block_reason, v_now.status_reason), tablehold.clock()
+  from feed
+  returning venue_id
+  )
+  select pg_notify('tablehold_events', json_build_object('t', 's', 'venue', w.venue_id)::text)::text
+    into v_notified from written w;
+  v_was := tablehold.engine_restore(v_was);
+  return null;
+end;
+$$;
+
+-- The time a booking takes ------------------------------------------------------------------
+
+drop function tablehold.booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamptz, boolean);
+
+/** Why a booking on service date p_date over p_during could not be made at p_now, or null:
+ *  'past' (a table's start, a slot's end, a date's last closing time has gone), 'notice' (inside
+ *  the venue's minimum notice) or 'horizon' (beyond the booking horizon); the last two unless a
+ *  manager overrides. The one home of the booking-window rule: plan_time raises it, available_times
+ *  lists only starts it passes. p_closes, when the caller has read it (plan_time, with the opening
+ *  hours), is the date's last closing time; otherwise a date-booked unit's is read here. */
+create function tablehold.booking_window_problem(
+  p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange,
+  p_now timestamptz, p_override boolean, p_closes timestamptz default null)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_closes timestamptz := p_closes;
+begin
+  if p_mode = 'date' and v_closes is null then
+    select max(upper(s)) into v_closes from tablehold.opening_spans(p_venue, p_date) s;
+  end if;
+  if upper(p_during) <= p_now or (p_mode = 'time' and lower(p_during) < p_now)
+     or (p_mode = 'date' and v_closes <= p_now) then
+    return 'past';
+  end if;
+  if not p_override then
+    if least(lower(p_during), upper(p_during) - interval '1 second') < p_now + p_venue.min_notice
+       and (p_mode = 'time' or upper(p_during) <= p_now + p_venue.min_notice) then
+      return 'notice';
+    end if;
+    if p_date > tablehold.service_date_of(p_venue, p_now + p_venue.booking_horizon) then
+      return 'horizon';
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+/** The time a booking takes (see the original): its service date, slot, window and what it
+ *  occupies, checked against the opening hours and the booking window. */
+create or replace function tablehold.plan_time(
+  p_venue tablehold.venues, p_mode tablehold.booking_mode, p_party_size int,
+  p_date date, p_slot text, p_start timestamptz, p_override boolean)
+returns tablehold.booking_plan
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_plan tablehold.booking_plan;
+  v_slot tablehold.slots;
+  v_now timestamptz := tablehold.clock();
+  v_turn interval;
+  v_problem text;
+  v_open boolean;
+  v_closes timestamptz;
+begin
+  v_plan.mode := p_mode;
+  case p_mode
+    when 'slot' then
+      if p_date is null or p_slot is null then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'slot', 'problem', 'date and slot are required'));
+      end if;
+      select * into v_slot from tablehold.slots s where s.venue_id = p_venue.id and s.code = p_slot;
+      if not found then
+        perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
+      end if;
+      if not extract(isodow from p_date)::smallint = any (v_slot.weekdays) then
+        perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object('slot', p_slot, 'date', p_date));
+      end if;
+      v_plan.service_date := p_date;
+      v_plan.slot_id := v_slot.id;
+      v_plan.during := tablehold.slot_window(p_venue, v_slot, p_date);
+      v_plan.occupies := v_plan.during;
+    when 'date' then
+      if p_date is null then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
+      end if;
+      v_plan.service_date := p_date;
+      v_plan.during := tablehold.service_window(p_venue, p_date);
+      v_plan.occupies := v_plan.during;
+    else
+      if p_start is null then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'start', 'problem', 'start is required'));
+      end if;
+      v_turn := tablehold.turn_time(p_venue, p_party_size);
+      v_plan.service_date := tablehold.service_date_of(p_venue, p_start);
+      if p_date is not null and p_date <> v_plan.service_date then
+        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'start is not on that service date'));
+      end if;
+      v_plan.during := tstzrange(p_start, p_start + v_turn);
+      v_plan.occupies := tstzrange(p_start, p_start + v_turn + p_venue.buffer);
+  end case;
+
+  -- opening hours: a table start is one of the date's grid starts; a slot lies inside one opening
+  -- span; a date needs the venue open that date (read once with when it closes, which the booking
+  -- window needs)
+  if p_mode = 'date' then
+    select max(upper(s)) into v_closes from tablehold.opening_spans(p_venue, v_plan.service_date) s;
+    v_open := v_closes is not null;
+  elsif p_mode = 'time' then
+    v_open := exists (select 1 from tablehold.table_starts(p_venue, v_plan.service_date, v_turn) g where g = p_start);
+  else
+    v_open := exists (select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s where s @> v_plan.during);
+  end if;
+  if not v_open then
+    perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object(
+      'service_date', v_plan.service_date, 'starts_at', lower(v_plan.during)));
+  end if;
+
+  v_problem := tablehold.booking_window_problem(p_venue, p_mode, v_plan.service_date, v_plan.during, v_now, p_override, v_closes);
+  case v_problem
+    when 'past' then
+      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
+    when 'notice' then
+      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'notice', 'min_notice', p_venue.min_notice));
+    when 'horizon' then
+      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'horizon', 'horizon', p_venue.booking_horizon));
+    else
+      null;
+  end case;
+  return v_plan;
+end;
+$$;
+
+
 -- Placing a booking -----------------------------------------------------------------------------
 
 /** Place a booking in one pass: validate; refuse at once, with no lock taken and nothing written,
@@ -831,11 +1049,22 @@ declare
   v_version bigint;
   v_state text; v_message text; v_detail text; v_hint text;
   v_constraint text;
+  v_read record;
   v_audit bigint;
   v_was text;
   v_set text;
 begin
-  v_venue := tablehold.venue(p_venue_id);
+  -- the venue, the units named (as tablehold.named_units reads them) and whether pacing rules
+  -- apply, in one read
+  select v as venue,
+         array(select u from tablehold.units u where u.id = any (p_unit_ids) and u.venue_id = v.id order by u.id) as units,
+         exists (select 1 from tablehold.pacing_rules r where r.venue_id = v.id) as paced
+    into v_read
+    from tablehold.venues v where v.id = p_venue_id;
+  if not found then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'venue'));
+  end if;
+  v_venue := v_read.venue;
   if tablehold.api_key_id() is not null then
     perform tablehold.require_api_scope(p_venue_id, 'book');
   end if;
@@ -871,7 +1100,7 @@ begin
     v_mode := 'time';
     p_unit_ids := null;
   else
-    v_units := tablehold.named_units(p_venue_id, p_unit_ids);
+    v_units := tablehold.require_named_units(v_read.units, p_unit_ids);
     foreach v_unit in array v_units loop
       if v_unit.id = p_unit_ids[1] then
         v_mode := v_unit.booking_mode;
@@ -962,14 +1191,14 @@ begin
     end loop;
 
     if p_unit_ids is null then
-      v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, not v_override);
+      v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, v_read.paced and not v_override);
       if (v_taken.deposit, v_taken.min_spend) is distinct from (v_booking.deposit_total, v_booking.min_spend_total) then
         update tablehold.bookings b set deposit_total = v_taken.deposit, min_spend_total = v_taken.min_spend
          where b.id = v_booking.id
         returning * into v_booking;
       end if;
     else
-      v_taken := tablehold.take(v_booking, v_plan, v_units, v_quantity, v_venue, not v_override);
+      v_taken := tablehold.take(v_booking, v_plan, v_units, v_quantity, v_venue, v_read.paced and not v_override);
     end if;
   exception when sqlstate 'TH001' or sqlstate 'TH002' or sqlstate 'TH008' or sqlstate 'TH016' then
     if p_seen_version is null then
