@@ -1,12 +1,14 @@
-// npm run loadtest -- --venue <slug|uuid> --users N --duration S [--url <functions base>] [--date D] [--think MS] [--key K]
+// npm run loadtest -- --venue <slug|uuid> --users N --duration S [--url <functions base>] [--db <url>] [--date D] [--think MS] [--key K]
 // A sustained mixed load of virtual guests against one venue-night, over public routes only:
 // each guest browses (GET availability, with If-None-Match), picks something bookable from the
 // snapshot (a slot or date unit, or a start time from /availability/v1/times for tables), holds it,
 // then confirms it (80%) or abandons it, reads the booking back, and cancels it, with think times in
 // between. Everything a guest books is cancelled again, so a rehearsal leaves only cancelled bookings.
 // Bounded: at most 2000 users and 600 s; each request times out after 10 s; requests go only to --url.
+// The API has no public slug lookup, so a --venue slug is read once from the database at --db
+// (default the local npm start one); a venue id needs no database.
 // Also used by `npm run bench -- mixed` against the bench stack.
-import { ms, percentiles, round, type Table } from './support.ts';
+import { closePools, ms, percentiles, pool, round, type Table } from './support.ts';
 
 export interface LoadOptions {
   /** Functions base URL, e.g. http://127.0.0.1:54321 (requests go to <url>/functions/v1/…). */
@@ -29,12 +31,8 @@ const MAX_DURATION_S = 600;
 const TIMEOUT_MS = 10_000;
 const CONFIRM_SHARE = 0.8;
 
-/** The demo seed's venues (fixed ids). The API has no public slug lookup, so other venues need their id. */
-const SEED_VENUES: Record<string, string> = {
-  'copper-bar': '00000000-0000-4000-b000-000000000001',
-  'the-vault': '00000000-0000-4000-b000-000000000002',
-  'nora-kitchen': '00000000-0000-4000-b000-000000000003',
-};
+/** The database `npm start` serves, where a --venue slug is looked up unless --db says otherwise. */
+const LOCAL_DB = 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // deno-lint-ignore no-explicit-any
@@ -266,17 +264,28 @@ export function loadTables(r: LoadReport): Table[] {
   return [summaryTable(`Mixed load on ${r.venue} ${r.date} (think ~${r.thinkMs} ms)`, [r]), routeTable(r)];
 }
 
-function parseCli(args: string[]): LoadOptions {
+/** The id of the venue with this slug, read from the database at `dbUrl`. */
+async function venueIdOfSlug(slug: string, dbUrl: string): Promise<string> {
+  const db = pool(dbUrl);
+  try {
+    const [row] = await db`select id from tablehold.venues where slug = ${slug}`;
+    if (!row) throw new Error(`no venue has the slug ${slug} in the database at --db: pass the venue's id`);
+    return row.id as string;
+  } finally {
+    await closePools();
+  }
+}
+
+async function parseCli(args: string[]): Promise<LoadOptions> {
   const get = (name: string) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? args[i + 1] : undefined;
   };
   const venue = get('venue');
   if (!venue) {
-    throw new Error('usage: npm run loadtest -- --venue <slug|uuid> --users N --duration S [--url <functions base>] [--date YYYY-MM-DD] [--think MS] [--key <publishable key>]');
+    throw new Error('usage: npm run loadtest -- --venue <slug|uuid> --users N --duration S [--url <functions base>] [--db <url>] [--date YYYY-MM-DD] [--think MS] [--key <publishable key>]');
   }
-  const venueId = UUID.test(venue) ? venue : SEED_VENUES[venue];
-  if (!venueId) throw new Error(`unknown venue slug ${venue}: pass the venue's id (the API has no public slug lookup; known slugs: ${Object.keys(SEED_VENUES).join(', ')})`);
+  const venueId = UUID.test(venue) ? venue : await venueIdOfSlug(venue, get('db') ?? LOCAL_DB);
   const url = (get('url') ?? 'http://127.0.0.1:54321').replace(/\/+$/, '').replace(/\/functions\/v1$/, '');
   return {
     url, venueId, date: get('date'), key: get('key'),
@@ -287,7 +296,7 @@ function parseCli(args: string[]): LoadOptions {
 if (import.meta.main) {
   const { renderTable } = await import('./support.ts');
   try {
-    const report = await runLoad(parseCli(Deno.args));
+    const report = await runLoad(await parseCli(Deno.args));
     for (const t of loadTables(report)) console.log(renderTable(t) + '\n');
     Deno.exit(report.sustained ? 0 : 1);
   } catch (e) {

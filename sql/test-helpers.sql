@@ -6,6 +6,8 @@
 --   select tests.freeze_time('2030-06-01 20:00+00');
 --   select tests.clear_authentication();          -- back to the connecting role (postgres)
 --   select tests.error_detail($$select public.book(...)$$);  -- the refusal's DETAIL as jsonb
+--   select tests.unit_id('nora-kitchen', 't3');   -- a row of the seed (or one the test made) by name
+--   select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 -- Role and claims are transaction-local (set_config(..., true)): call them inside begin ... rollback.
 
 create schema tests;
@@ -101,6 +103,121 @@ begin
 exception when others then
   get stacked diagnostics v_detail = pg_exception_detail;
   return v_detail::jsonb;
+end $$;
+
+-- Named fixtures: rows of supabase/seed.sql (and rows a test inserts) by the names people use:
+-- venue slug, unit and slot code, area and combination name, user email, booking reference, so the
+-- seed stays the only place that spells their ids. A lookup never returns null: a name that nothing
+-- has raises no_data_found (P0002) saying which lookup and which name, with the names there are in
+-- its DETAIL ({"known": [...]}, read with tests.error_detail) where the list is short.
+
+/** Raises the error of a fixture lookup that found nothing; never returns.
+ *  Example: tests.fixture_missing('tests.venue_id', 'no venue has the slug ''nope''', array['copper-bar']) */
+create function tests.fixture_missing(p_lookup text, p_problem text, p_known text[] default null)
+returns uuid language plpgsql as $$
+begin
+  raise exception using errcode = 'no_data_found', message = format('%s: %s', p_lookup, p_problem),
+    detail = jsonb_strip_nulls(jsonb_build_object('known', p_known))::text;
+end $$;
+
+-- The global lookups are coalesce(the row's id, tests.fixture_missing(...)): coalesce evaluates its
+-- second argument (and the list of known names in it) only when the row is missing.
+
+/** The id of the operator with this slug. Example: tests.operator_id('northern-nights') */
+create function tests.operator_id(p_slug text)
+returns uuid language sql stable security definer set search_path = '' as $$
+  select coalesce((select o.id from tablehold.operators o where o.slug = p_slug),
+    tests.fixture_missing('tests.operator_id', format('no operator has the slug %L', p_slug),
+      array(select o.slug from tablehold.operators o order by o.slug)));
+$$;
+
+/** The id of the venue with this slug. Example: tests.venue_id('nora-kitchen') */
+create function tests.venue_id(p_slug text)
+returns uuid language sql stable security definer set search_path = '' as $$
+  select coalesce((select v.id from tablehold.venues v where v.slug = p_slug),
+    tests.fixture_missing('tests.venue_id', format('no venue has the slug %L', p_slug),
+      array(select v.slug from tablehold.venues v order by v.slug)));
+$$;
+
+/** The id of the auth user with this email (the seed's staff and guest). Example: tests.user_id('host@the-vault.test') */
+create function tests.user_id(p_email text)
+returns uuid language sql stable security definer set search_path = '' as $$
+  select coalesce((select u.id from auth.users u where u.email = p_email),
+    tests.fixture_missing('tests.user_id', format('no user has the email %L', p_email)));
+$$;
+
+/** The id of the booking with this reference. Example: tests.booking_id('BR-261127-STUDY2') */
+create function tests.booking_id(p_reference text)
+returns uuid language sql stable security definer set search_path = '' as $$
+  select coalesce((select b.id from tablehold.bookings b where b.reference = p_reference),
+    tests.fixture_missing('tests.booking_id', format('no booking has the reference %L', p_reference)));
+$$;
+
+/** The id of a venue's row in tablehold.<p_table> whose <p_column> is p_name, for the lookups below;
+ *  p_noun names the row in the error. Columns compare with =, except email, case-insensitively as
+ *  the engine keeps client emails unique. */
+create function tests.venue_row_id(p_lookup text, p_table text, p_column text, p_noun text, p_venue_slug text, p_name text)
+returns uuid language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_venue_id uuid := tests.venue_id(p_venue_slug);
+  v_match text := case when p_column = 'email' then 'lower(t.email) = lower($2)' else format('t.%I = $2', p_column) end;
+  v_id uuid;
+  v_known text[];
+begin
+  execute format('select t.id from tablehold.%I t where t.venue_id = $1 and %s', p_table, v_match)
+    into v_id using v_venue_id, p_name;
+  if v_id is null then
+    -- a venue's clients are personal data and may be many: only the short lists are shown
+    if p_column <> 'email' then
+      execute format('select array_agg(t.%1$I order by t.%1$I) from tablehold.%2$I t where t.venue_id = $1', p_column, p_table)
+        into v_known using v_venue_id;
+      v_known := coalesce(v_known, '{}');
+    end if;
+    perform tests.fixture_missing(p_lookup, format('venue %L has no %s %L', p_venue_slug, p_noun, p_name), v_known);
+  end if;
+  return v_id;
+end $$;
+
+/** The id of a venue's unit by its code. Example: tests.unit_id('the-vault', 'vip-booth-1') */
+create function tests.unit_id(p_venue_slug text, p_code text)
+returns uuid language sql stable as $$
+  select tests.venue_row_id('tests.unit_id', 'units', 'code', 'unit', p_venue_slug, p_code);
+$$;
+
+/** The id of a venue's slot by its code. Example: tests.slot_id('the-vault', 'early') */
+create function tests.slot_id(p_venue_slug text, p_code text)
+returns uuid language sql stable as $$
+  select tests.venue_row_id('tests.slot_id', 'slots', 'code', 'slot', p_venue_slug, p_code);
+$$;
+
+/** The id of a venue's area by its name. Example: tests.area_id('nora-kitchen', 'terrace') */
+create function tests.area_id(p_venue_slug text, p_name text)
+returns uuid language sql stable as $$
+  select tests.venue_row_id('tests.area_id', 'areas', 'name', 'area', p_venue_slug, p_name);
+$$;
+
+/** The id of a venue's table combination by its name. Example: tests.combination_id('nora-kitchen', 'Tables 3 + 4') */
+create function tests.combination_id(p_venue_slug text, p_name text)
+returns uuid language sql stable as $$
+  select tests.venue_row_id('tests.combination_id', 'combinations', 'name', 'combination', p_venue_slug, p_name);
+$$;
+
+/** The id of a venue's client by email. Example: tests.client_id('the-vault', 'kid@example.test') */
+create function tests.client_id(p_venue_slug text, p_email text)
+returns uuid language sql stable as $$
+  select tests.venue_row_id('tests.client_id', 'clients', 'email', 'client with the email', p_venue_slug, p_email);
+$$;
+
+/** Acts as an existing auth user, found by email, until the transaction ends: role authenticated and
+ *  the claims {"sub", "role"} of their access token.
+ *  Example: tests.authenticate_as_seed_user('manager@the-vault.test') */
+create function tests.authenticate_as_seed_user(p_email text)
+returns void language plpgsql as $$
+declare
+  v_id uuid := tests.user_id(p_email);
+begin
+  perform set_config('role', 'authenticated', true);
+  perform set_config('request.jwt.claims', json_build_object('sub', v_id, 'role', 'authenticated')::text, true);
 end $$;
 
 grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;

@@ -12,14 +12,14 @@ select is(
   'allocations_unit_during_excl excludes overlapping active allocations of one exclusive unit');
 
 -- nora-kitchen t3 at 19:00 New York; then the trigger is switched off for this transaction only
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4,
-  p_start => '2026-11-27 19:00-05', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[],
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4,
+  p_start => '2026-11-27 19:00-05', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'id' as first_id \gset
 alter table tablehold.allocations disable trigger tg_allocations__before_write;
 
 prepare overlapping(tstzrange, boolean) as
   insert into tablehold.allocations (booking_id, unit_id, venue_id, service_date, during, exclusive, active)
-  values (:'first_id', '00000000-0000-4000-c003-000000000003', '00000000-0000-4000-b000-000000000003',
+  values (:'first_id', tests.unit_id('nora-kitchen', 't3'), tests.venue_id('nora-kitchen'),
           '2026-11-27', $1, true, $2);
 
 select throws_ok($$ execute overlapping('[2026-11-28 01:00Z, 2026-11-28 02:00Z)', true) $$, '23P01', null,

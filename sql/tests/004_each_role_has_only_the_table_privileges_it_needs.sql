@@ -34,7 +34,7 @@ select table_privs_are('public', 'availability_events', 'authenticated', array['
 select tests.authenticate_as_anon();
 select throws_ok($$ insert into public.availability_events (channel, venue_id, service_date, version, unit_id,
     starts_at, ends_at, capacity_mode, previous_state, new_state, remaining, capacity, reason)
-  values ('x', '00000000-0000-4000-b000-000000000001', '2026-11-27', 1, '00000000-0000-4000-c001-000000000001',
+  values ('x', tests.venue_id('copper-bar'), '2026-11-27', 1, tests.unit_id('copper-bar', 'table'),
     now(), now(), 'pooled', 'available', 'unavailable', 0, 12, 'forged') $$,
   '42501', 'permission denied for table availability_events', 'anon cannot forge a feed event');
 select from tests.create_supabase_user('reader');

@@ -25,9 +25,9 @@ select set_eq($$ select p.proname::text from pg_proc p
   array['caller_rank'], 'signed-in users may execute only caller_rank of the private functions (the RLS policies use it)');
 
 select tests.authenticate_as_anon();
-select throws_ok($$ select public.approve('00000000-0000-4000-9999-000000000001') $$,
+select throws_ok($$ select public.approve(gen_random_uuid()) $$,
   '42501', 'permission denied for function approve', 'anon cannot call approve');
-select throws_ok($$ select public.block('00000000-0000-4000-b000-000000000001', array['00000000-0000-4000-c001-000000000001']::uuid[], 'x', '2026-11-27') $$,
+select throws_ok($$ select public.block(tests.venue_id('copper-bar'), array[tests.unit_id('copper-bar', 'table')], 'x', '2026-11-27') $$,
   '42501', 'permission denied for function block', 'anon cannot call block');
 select throws_ok($$ select public.sweep_expired_holds() $$,
   '42501', 'permission denied for function sweep_expired_holds', 'anon cannot run the sweeper');
@@ -36,12 +36,12 @@ select from tests.create_supabase_user('customer');
 select tests.authenticate_as('customer');
 select throws_ok($$ select public.sweep_expired_holds() $$,
   '42501', 'permission denied for function sweep_expired_holds', 'a signed-in user cannot run the sweeper');
-select throws_ok($$ select public.record_refusal('00000000-0000-4000-b000-000000000001', 'NOT_FOUND') $$,
+select throws_ok($$ select public.record_refusal(tests.venue_id('copper-bar'), 'NOT_FOUND') $$,
   '42501', 'permission denied for function record_refusal', 'a signed-in user cannot count refusals');
 
 select tests.authenticate_as_service_role();
 select is(public.sweep_expired_holds(), 0, 'the service role runs the sweeper');
-select lives_ok($$ select public.record_refusal('00000000-0000-4000-b000-000000000001', 'SECTION_NOT_AVAILABLE') $$,
+select lives_ok($$ select public.record_refusal(tests.venue_id('copper-bar'), 'SECTION_NOT_AVAILABLE') $$,
   'the service role counts a refusal');
 
 select * from finish();

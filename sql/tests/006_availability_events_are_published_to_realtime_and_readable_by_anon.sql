@@ -12,12 +12,12 @@ select is_empty($$ select t.schemaname || '.' || t.tablename from pg_publication
   'no private table is published to Realtime');
 
 -- one booking of the copper-bar's vip area writes one event
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 4, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
+select from public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 4, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
 
 select tests.authenticate_as_anon();
 select results_eq($$ select count(*)::int, min(remaining) from public.availability_events
-                     where channel = '00000000-0000-4000-b000-000000000001:2026-11-27' $$,
+                     where channel = tests.venue_id('copper-bar') || ':2026-11-27' $$,
   $$ values (1, 2) $$, 'anon reads the event: one change on the channel, 2 vip units left');
 select throws_ok($$ select count(*) from tablehold.bookings $$,
   '42501', 'permission denied for schema tablehold', 'anon selecting bookings is refused with permission denied');

@@ -8,12 +8,12 @@ select from tests.create_supabase_user('bob');
 
 -- alice books the copper-bar as herself; a phone booking lands at the-vault
 select tests.authenticate_as('alice');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[],
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')],
   p_guest => '{"name": "Alice", "email": "alice@example.com"}') ->> 'id' as alice_booking \gset
 select tests.clear_authentication();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27',
-  p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000004']::uuid[],
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27',
+  p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')],
   p_guest => '{"name": "Vic", "email": "vic@example.com", "date_of_birth": "1990-01-01"}') ->> 'id' as vault_booking \gset
 
 select tests.authenticate_as('bob');
@@ -25,14 +25,13 @@ select results_eq($$ select id::text from tablehold.bookings $$, array[:'alice_b
   'a customer sees exactly their own booking');
 
 -- the copper-bar's manager, then the-vault's host
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000102", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@copper-bar.test');
 select results_eq($$ select id::text from tablehold.bookings $$, array[:'alice_booking'],
   'staff of the copper-bar see the copper-bar''s booking');
-select is_empty($$ select id from tablehold.bookings where venue_id <> '00000000-0000-4000-b000-000000000001' $$,
+select is_empty($$ select id from tablehold.bookings where venue_id <> tests.venue_id('copper-bar') $$,
   'and no booking of another venue');
 
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@the-vault.test');
 select results_eq($$ select id::text from tablehold.bookings $$, array[:'vault_booking'],
   'staff of the-vault see only the-vault''s booking');
 select results_eq($$ select count(*)::int from tablehold.allocations $$, array[1],

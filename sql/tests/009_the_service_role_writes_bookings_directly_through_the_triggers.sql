@@ -8,12 +8,12 @@ select tests.authenticate_as_service_role();
 
 select lives_ok($$
   insert into tablehold.bookings (reference, venue_id, status, party_size, service_date, during, source)
-  values ('BR-261127-SRVCRL', '00000000-0000-4000-b000-000000000001', 'confirmed', 4, '2026-11-27',
+  values ('BR-261127-SRVCRL', tests.venue_id('copper-bar'), 'confirmed', 4, '2026-11-27',
           '[2026-11-27 05:00Z, 2026-11-28 05:00Z)', 'staff') $$,
   'the service role inserts a confirmed booking directly');
 select lives_ok($$
   insert into tablehold.allocations (booking_id, unit_id)
-  values ((select b.id from tablehold.bookings b where b.reference = 'BR-261127-SRVCRL'), '00000000-0000-4000-c001-000000000001') $$,
+  values ((select b.id from tablehold.bookings b where b.reference = 'BR-261127-SRVCRL'), tests.unit_id('copper-bar', 'table')) $$,
   'and gives it a unit');
 select is((select count(*)::int from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
            where b.reference = 'BR-261127-SRVCRL' and a.active and a.venue_id = b.venue_id),

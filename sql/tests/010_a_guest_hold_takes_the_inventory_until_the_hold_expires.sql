@@ -5,8 +5,8 @@ select plan(11);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 9, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[],
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 9, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as hold \gset
 
 select is(:'hold'::jsonb ->> 'status', 'held', 'the booking is held');
@@ -15,9 +15,9 @@ select matches(:'hold'::jsonb ->> 'reference', '^BR-\d{6}-[A-HJ-NP-Z2-9]{6}$', '
 select is(substr(:'hold'::jsonb ->> 'reference', 4, 6), '261127', 'the reference carries the service date');
 select matches(:'hold'::jsonb ->> 'manage_token', '^[0-9a-f]{48}$', 'a manage token is returned');
 select is(:'hold'::jsonb -> 'replayed', 'false'::jsonb, 'the hold is new, not a replay');
-select is(:'hold'::jsonb -> 'units', '[{"code": "table", "name": "Table", "unit_id": "00000000-0000-4000-c001-000000000001", "quantity": 2}]'::jsonb,
+select is(:'hold'::jsonb -> 'units', jsonb_build_array(jsonb_build_object('code', 'table', 'name', 'Table', 'unit_id', tests.unit_id('copper-bar', 'table'), 'quantity', 2)),
   'a party of 9 takes two 6-seat tables');
-select is((public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') #>> '{units,0,keys,0,remaining}')::int, 10,
+select is((public.availability(tests.venue_id('copper-bar'), '2026-11-27') #>> '{units,0,keys,0,remaining}')::int, 10,
   'the held tables are gone from availability');
 
 select tests.clear_authentication();

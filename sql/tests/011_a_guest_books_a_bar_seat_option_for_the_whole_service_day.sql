@@ -6,8 +6,8 @@ select plan(8);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 12, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_occasion => 'birthday',
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 12, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_occasion => 'birthday',
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as booking \gset
 
 select is(:'booking'::jsonb ->> 'status', 'confirmed', 'the booking is confirmed at once');

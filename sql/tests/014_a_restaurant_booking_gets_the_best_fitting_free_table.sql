@@ -6,11 +6,11 @@ select plan(7);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as first \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:30-05',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:30-05',
   p_guest => '{"name": "Bo", "email": "bo@example.com"}') as second \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 6, p_start => '2026-11-27 19:00-05',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 6, p_start => '2026-11-27 19:00-05',
   p_guest => '{"name": "Cy", "email": "cy@example.com"}') as third \gset
 
 select is(:'first'::jsonb ->> 'status', 'confirmed', 'the booking is confirmed');

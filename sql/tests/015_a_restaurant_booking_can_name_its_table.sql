@@ -5,8 +5,8 @@ select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 5, p_start => '2026-11-28 20:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000006']::uuid[], p_special_requests => 'high chair',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 5, p_start => '2026-11-28 20:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 'booth-1')], p_special_requests => 'high chair',
   p_guest => '{"name": "Dee", "email": "dee@example.com", "phone": "+1 212 555 0100"}') as booking \gset
 
 select is(:'booking'::jsonb ->> 'status', 'confirmed', 'the booking is confirmed');

@@ -5,8 +5,8 @@ select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare book_vip as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 5,
-  p_date => '2026-11-28', p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[],
+prepare book_vip as select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 5,
+  p_date => '2026-11-28', p_unit_ids => array[tests.unit_id('copper-bar', 'vip')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}', p_idempotency_key => 'checkout-7f3a');
 execute book_vip \gset first_
 execute book_vip \gset second_
@@ -16,7 +16,7 @@ select is(:'second_book'::jsonb ->> 'reference', :'first_book'::jsonb ->> 'refer
 select is(:'second_book'::jsonb -> 'replayed', 'true'::jsonb, 'marked replayed');
 select is(:'first_book'::jsonb -> 'replayed', 'false'::jsonb, 'the first answer was not a replay');
 select ok(not (:'second_book'::jsonb ? 'manage_token'), 'the manage token is not shown again');
-select is((public.availability('00000000-0000-4000-b000-000000000001', '2026-11-28') #>> '{units,1,keys,0,remaining}')::int, 2,
+select is((public.availability(tests.venue_id('copper-bar'), '2026-11-28') #>> '{units,1,keys,0,remaining}')::int, 2,
   'only one vip unit of three was taken');
 
 select * from finish();

@@ -5,8 +5,8 @@ select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-  p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+  p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
   p_guest => '{"name": "Kit", "email": "kit@example.com", "date_of_birth": "1995-03-14"}') as hold \gset
 select tests.freeze_time('2026-11-25 12:03Z');
 select public.confirm((:'hold'::jsonb ->> 'id')::uuid, :'hold'::jsonb ->> 'manage_token', p_payment_ref => 'pi_3Qx') as confirmed \gset

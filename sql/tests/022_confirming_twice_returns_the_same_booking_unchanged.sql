@@ -5,8 +5,8 @@ select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 3, p_date => '2026-11-26',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[],
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 3, p_date => '2026-11-26',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as hold \gset
 select public.confirm((:'hold'::jsonb ->> 'id')::uuid, :'hold'::jsonb ->> 'manage_token') as once \gset
 select tests.freeze_time('2026-11-25 12:01Z');

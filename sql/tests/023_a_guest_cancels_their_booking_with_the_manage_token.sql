@@ -5,16 +5,16 @@ select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 24, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[],
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 24, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as booking \gset
-select is((public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') #>> '{units,1,keys,0,remaining}')::int, 0,
+select is((public.availability(tests.venue_id('copper-bar'), '2026-11-27') #>> '{units,1,keys,0,remaining}')::int, 0,
   'the party of 24 took the whole vip area');
 
 select tests.freeze_time('2026-11-25 18:00Z');
 select public.cancel((:'booking'::jsonb ->> 'id')::uuid, :'booking'::jsonb ->> 'manage_token', 'plans changed') as cancelled \gset
 select is(:'cancelled'::jsonb ->> 'status', 'cancelled', 'the guest cancelled with the manage token');
-select is((public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') #>> '{units,1,keys,0,remaining}')::int, 3,
+select is((public.availability(tests.venue_id('copper-bar'), '2026-11-27') #>> '{units,1,keys,0,remaining}')::int, 3,
   'all three vip units are free again');
 
 select tests.clear_authentication();

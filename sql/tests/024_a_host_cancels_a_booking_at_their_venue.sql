@@ -3,15 +3,14 @@ begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 20:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000004']::uuid[],
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 20:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't4')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'id' as booking_id \gset
 
 -- nora-kitchen's host
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select is(public.cancel(:'booking_id', p_reason => 'guest phoned') ->> 'status', 'cancelled', 'the host cancels the booking');
-select is(jsonb_path_query_first(public.availability('00000000-0000-4000-b000-000000000003', '2026-11-27'),
+select is(jsonb_path_query_first(public.availability(tests.venue_id('nora-kitchen'), '2026-11-27'),
     '$.units[*] ? (@.code == "t4").busy') , '[]'::jsonb, 't4 is free again');
 
 select tests.clear_authentication();

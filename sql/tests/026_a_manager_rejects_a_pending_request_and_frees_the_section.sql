@@ -3,14 +3,13 @@ begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 15, p_date => '2026-11-28',
-  p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 15, p_date => '2026-11-28',
+  p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'mezzanine')],
   p_guest => '{"name": "Max", "email": "max@example.com", "date_of_birth": "1988-02-29"}') ->> 'id' as booking_id \gset
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@the-vault.test');
 select is(public.reject(:'booking_id', 'private hire that night') ->> 'status', 'rejected', 'the manager rejects the request');
-select is(jsonb_path_query_first(public.availability('00000000-0000-4000-b000-000000000002', '2026-11-28', 'early'),
+select is(jsonb_path_query_first(public.availability(tests.venue_id('the-vault'), '2026-11-28', 'early'),
     '$.units[*] ? (@.code == "mezzanine").keys[0]') - 'by_status',
   '{"slot": "early", "state": "available", "ends_at": "2026-11-29T01:00:00+00:00", "remaining": 1, "starts_at": "2026-11-28T22:00:00+00:00", "staff_state": "available"}'::jsonb,
   'the mezzanine is available again');

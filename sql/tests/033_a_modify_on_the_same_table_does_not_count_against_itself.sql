@@ -5,8 +5,8 @@ select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 5, p_start => '2026-11-27 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000005']::uuid[],
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 5, p_start => '2026-11-27 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't5')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as booking \gset
 select public.modify((:'booking'::jsonb ->> 'id')::uuid, :'booking'::jsonb ->> 'manage_token', p_start => '2026-11-27 19:30-05') as moved \gset
 

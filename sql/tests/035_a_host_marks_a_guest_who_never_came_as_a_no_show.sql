@@ -3,15 +3,14 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 3, p_start => '2026-11-25 18:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000007']::uuid[],
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 3, p_start => '2026-11-25 18:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 'p1')],
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as booking \gset
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select tests.freeze_time('2026-11-25 18:30-05');
 select is(public.no_show((:'booking'::jsonb ->> 'id')::uuid) ->> 'status', 'no_show', 'half an hour in, the host marks a no-show');
-select is(jsonb_path_query_first(public.table_live_status('00000000-0000-4000-b000-000000000003'), '$[*] ? (@.code == "p1").status'),
+select is(jsonb_path_query_first(public.table_live_status(tests.venue_id('nora-kitchen')), '$[*] ? (@.code == "p1").status'),
   '"available"'::jsonb, 'the terrace table shows available again');
 
 select tests.clear_authentication();

@@ -3,17 +3,17 @@
 begin;
 select plan(8);
 select tests.freeze_time('2026-11-25 12:00Z');
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
-select from public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-  p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+select from public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
+select from public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+  p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
   p_guest => '{"name": "Kit", "email": "kit@example.com", "date_of_birth": "1995-03-14"}');
 select version as kitchen_version from tablehold.channels
- where venue_id = '00000000-0000-4000-b000-000000000003' and service_date = '2026-11-27' \gset
+ where venue_id = tests.venue_id('nora-kitchen') and service_date = '2026-11-27' \gset
 
 select tests.authenticate_as_anon();
-select public.availability('00000000-0000-4000-b000-000000000003', '2026-11-27', p_party_size => 2, p_start => '2026-11-27 19:00-05') as kitchen \gset
-select public.availability('00000000-0000-4000-b000-000000000002', '2026-11-27') as vault \gset
+select public.availability(tests.venue_id('nora-kitchen'), '2026-11-27', p_party_size => 2, p_start => '2026-11-27 19:00-05') as kitchen \gset
+select public.availability(tests.venue_id('the-vault'), '2026-11-27') as vault \gset
 
 select is(:'kitchen'::jsonb -> 'version', to_jsonb(:kitchen_version::bigint), 'the snapshot''s version is the channel''s version');
 select is(jsonb_path_query_first(:'kitchen'::jsonb, '$.units[*] ? (@.code == "t1").busy'),

@@ -3,16 +3,15 @@
 begin;
 select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-25 18:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}') as seated \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-25 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}') as reserved \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-25 18:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')], p_guest => '{"name": "Ada", "email": "ada@example.com"}') as seated \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-25 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')], p_guest => '{"name": "Bo", "email": "bo@example.com"}') as reserved \gset
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select tests.freeze_time('2026-11-25 19:10-05');
 select from public.seat((:'seated'::jsonb ->> 'id')::uuid);
-select public.table_live_status('00000000-0000-4000-b000-000000000003') as floor \gset
+select public.table_live_status(tests.venue_id('nora-kitchen')) as floor \gset
 
 select is(jsonb_array_length(:'floor'::jsonb), 8, 'the host sees all eight tables and booths');
 select is(jsonb_path_query_array(:'floor'::jsonb, '$[*] ? (@.status != "available").code'), '["t1", "t3"]'::jsonb,
@@ -25,7 +24,7 @@ select is(jsonb_path_query_first(:'floor'::jsonb, '$[*] ? (@.code == "t1").statu
   't1 is reserved: its booking''s window has begun but nobody is seated yet');
 
 select tests.authenticate_as_anon();
-select throws_ok($$ select public.table_live_status('00000000-0000-4000-b000-000000000003') $$,
+select throws_ok($$ select public.table_live_status(tests.venue_id('nora-kitchen')) $$,
   '42501', 'permission denied for function table_live_status', 'a guest may not see the floor');
 
 select * from finish();

@@ -4,7 +4,7 @@ begin;
 select plan(2);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.availability('00000000-0000-4000-b000-000000000002', '2026-11-27') as night \gset
+select public.availability(tests.venue_id('the-vault'), '2026-11-27') as night \gset
 
 select is(jsonb_path_query_array(:'night'::jsonb, '$.units[0].keys[*].slot'), '["early", "late"]'::jsonb,
   'a unit''s keys run early, then late');

@@ -5,16 +5,16 @@ begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select (public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') ->> 'version')::int as seen \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 24, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'version' as now_at \gset
+select (public.availability(tests.venue_id('copper-bar'), '2026-11-27') ->> 'version')::int as seen \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 24, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'version' as now_at \gset
 
 create function pg_temp.detail_of(p_seen bigint) returns jsonb language plpgsql as $$
 declare
   v_detail text;
 begin
-  perform public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27',
-    p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}',
+  perform public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+    p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Bo", "email": "bo@example.com"}',
     p_seen_version => p_seen);
   return null;
 exception when sqlstate 'TH001' then

@@ -7,13 +7,12 @@ select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 
 -- the-vault's host enters a regular
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
-select public.client_create('00000000-0000-4000-b000-000000000002', 'Vera Regular', 'vera@example.com',
+select tests.authenticate_as_seed_user('host@the-vault.test');
+select public.client_create(tests.venue_id('the-vault'), 'Vera Regular', 'vera@example.com',
   p_date_of_birth => '1980-01-01') ->> 'id' as vera \gset
 
-prepare book_as(uuid) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4,
-  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_client_id => $1);
+prepare book_as(uuid) as select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4,
+  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_client_id => $1);
 
 select tests.authenticate_as_anon();
 select throws_ok(format('execute book_as(%L)', :'vera'), 'TH010', 'We couldn''t find that.',
@@ -23,9 +22,9 @@ select tests.authenticate_as('mallory');
 select throws_ok(format('execute book_as(%L)', :'vera'), 'TH010', 'We couldn''t find that.',
   'nor can a signed-in customer who is not Vera');
 
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
-select is((select b ->> 'client_id' from (select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4,
-    p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[],
+select tests.authenticate_as_seed_user('host@the-vault.test');
+select is((select b ->> 'client_id' from (select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4,
+    p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')],
     p_client_id => :'vera', p_source => 'staff') as b) x), :'vera', 'the host books for Vera');
 
 select * from finish();

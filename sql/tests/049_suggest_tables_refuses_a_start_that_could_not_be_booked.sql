@@ -6,7 +6,7 @@ select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare suggest(timestamptz) as select public.suggest_tables('00000000-0000-4000-b000-000000000003', $1, 2);
+prepare suggest(timestamptz) as select public.suggest_tables(tests.venue_id('nora-kitchen'), $1, 2);
 select throws_ok($$ execute suggest('2026-11-30 19:00-05') $$, 'TH005', 'The venue is not open at that time.',
   'nora-kitchen is closed on Mondays');
 select throws_ok($$ execute suggest('2026-11-27 19:07-05') $$, 'TH005', 'The venue is not open at that time.',

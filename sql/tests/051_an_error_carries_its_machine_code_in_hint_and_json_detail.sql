@@ -16,7 +16,7 @@ exception when others then
 end $$;
 
 select tests.authenticate_as_anon();
-select pg_temp.error_of($$ select public.cancel('00000000-0000-4000-9999-000000000001') $$) as err \gset
+select pg_temp.error_of($$ select public.cancel(gen_random_uuid()) $$) as err \gset
 select is(:'err'::jsonb ->> 'sqlstate', 'TH010', 'a guest cancelling an unknown booking gets SQLSTATE TH010');
 select is(:'err'::jsonb ->> 'message', 'We couldn''t find that.', 'with the guest-facing message');
 select is(:'err'::jsonb ->> 'hint', 'NOT_FOUND', 'the HINT is the machine code');

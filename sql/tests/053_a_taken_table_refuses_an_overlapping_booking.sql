@@ -4,11 +4,11 @@ begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
+select from public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
 
-prepare book_t3(timestamptz) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 3,
-  p_start => $1, p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}');
+prepare book_t3(timestamptz) as select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 3,
+  p_start => $1, p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')], p_guest => '{"name": "Bo", "email": "bo@example.com"}');
 select throws_ok($$ execute book_t3('2026-11-27 19:00-05') $$, 'TH002', 'Sorry, this table is no longer available at that time.',
   'the same start is refused');
 select throws_ok($$ execute book_t3('2026-11-27 17:15-05') $$, 'TH002', 'Sorry, this table is no longer available at that time.',

@@ -5,8 +5,8 @@ select plan(2);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare book_booth(text) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4,
-  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+prepare book_booth(text) as select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4,
+  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
   p_guest => jsonb_build_object('name', 'Jo', 'email', 'jo@example.com', 'date_of_birth', $1));
 
 select throws_ok($$ execute book_booth('2008-11-28') $$, 'TH007', 'Sorry, guests must meet the venue''s minimum age.',

@@ -5,15 +5,14 @@ select plan(2);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-select throws_ok($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-    p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[],
+select throws_ok($$ select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+    p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')],
     p_guest => '{"name": "Jo", "email": "jo@example.com"}') $$,
   'TH014', 'This venue needs your date of birth to confirm your age.', 'a guest without a date of birth is asked for one');
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
-select is(public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-    p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[], p_source => 'staff', p_override => true,
+select tests.authenticate_as_seed_user('manager@the-vault.test');
+select is(public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+    p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')], p_source => 'staff', p_override => true,
     p_guest => '{"name": "Jo", "email": "jo@example.com"}') ->> 'status', 'confirmed',
   'the manager''s override books without one');
 

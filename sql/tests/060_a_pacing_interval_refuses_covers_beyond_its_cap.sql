@@ -4,11 +4,11 @@ begin;
 select plan(2);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-28 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000007']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
+select from public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-28 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 'p1')], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
 
-prepare book_p2(int) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => $1,
-  p_start => '2026-11-28 19:00-05', p_unit_ids => array['00000000-0000-4000-c003-000000000008']::uuid[],
+prepare book_p2(int) as select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => $1,
+  p_start => '2026-11-28 19:00-05', p_unit_ids => array[tests.unit_id('nora-kitchen', 'p2')],
   p_guest => '{"name": "Bo", "email": "bo@example.com"}');
 select throws_ok($$ execute book_p2(4) $$, 'TH008', 'Sorry, we''re fully booked around that time. Please try another time.',
   '8 covers starting on the terrace in one quarter hour are refused');

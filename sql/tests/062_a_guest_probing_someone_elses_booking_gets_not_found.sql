@@ -4,7 +4,7 @@
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'id' as booking_id \gset
 
 select tests.authenticate_as_anon();
@@ -23,7 +23,7 @@ select throws_ok(format('select public.cancel(%L)', :'booking_id'), 'TH010', 'We
   'a signed-in customer cancelling a booking that is not theirs');
 
 -- the copper-bar's manager is nobody at nora-kitchen
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000102", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@copper-bar.test');
 select throws_ok(format('select public.cancel(%L)', :'booking_id'), 'TH010', 'We couldn''t find that.',
   'staff of another venue cancelling it');
 

@@ -4,30 +4,29 @@ begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 12, p_date => '2026-11-27', p_slot => 'early',
-  p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 12, p_date => '2026-11-27', p_slot => 'early',
+  p_unit_ids => array[tests.unit_id('the-vault', 'mezzanine')],
   p_guest => '{"name": "Max", "email": "max@example.com", "date_of_birth": "1988-02-29"}') ->> 'id' as request_id \gset
 select tests.clear_authentication();
-select public.block(p_venue_id => '00000000-0000-4000-b000-000000000002', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[],
+select public.block(p_venue_id => tests.venue_id('the-vault'), p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')],
   p_reason => 'broken speaker', p_date => '2026-11-27', p_slot => 'late') ->> 'id' as block_id \gset
 
 -- the-vault's host
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@the-vault.test');
 select throws_ok(format('select public.approve(%L)', :'request_id'), 'TH011', 'You are not allowed to do that.', 'a host cannot approve');
 select throws_ok(format('select public.reject(%L)', :'request_id'), 'TH011', 'You are not allowed to do that.', 'nor reject');
-select throws_ok($$ select public.block(p_venue_id => '00000000-0000-4000-b000-000000000002', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+select throws_ok($$ select public.block(p_venue_id => tests.venue_id('the-vault'), p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
     p_reason => 'friends', p_date => '2026-11-27', p_slot => 'early') $$,
   'TH011', 'You are not allowed to do that.', 'nor block');
 select throws_ok(format('select public.unblock(%L)', :'block_id'), 'TH011', 'You are not allowed to do that.', 'nor unblock');
-select throws_ok($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-    p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_source => 'staff', p_override => true,
+select throws_ok($$ select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+    p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_source => 'staff', p_override => true,
     p_guest => '{"name": "Jo", "email": "jo@example.com"}') $$,
   'TH011', 'You are not allowed to do that.', 'nor override the rules');
 
 select from tests.create_supabase_user('curious');
 select tests.authenticate_as('curious');
-select throws_ok($$ select public.table_live_status('00000000-0000-4000-b000-000000000003') $$,
+select throws_ok($$ select public.table_live_status(tests.venue_id('nora-kitchen')) $$,
   'TH011', 'You are not allowed to do that.', 'a signed-in guest cannot see the floor');
 
 select * from finish();

@@ -8,19 +8,19 @@ select tests.authenticate_as_anon();
 prepare keyed(uuid, int, uuid, text) as select public.book(p_venue_id => $1, p_party_size => $2, p_date => '2026-11-28',
   p_slot => $4, p_unit_ids => array[$3], p_idempotency_key => 'order-42',
   p_guest => '{"name": "Ada", "email": "ada@example.com", "date_of_birth": "1990-01-01"}');
-execute keyed('00000000-0000-4000-b000-000000000001', 4, '00000000-0000-4000-c001-000000000001', null) \gset first_
+execute keyed(tests.venue_id('copper-bar'), 4, tests.unit_id('copper-bar', 'table'), null) \gset first_
 
-select throws_ok($$ execute keyed('00000000-0000-4000-b000-000000000001', 5, '00000000-0000-4000-c001-000000000001', null) $$,
+select throws_ok($$ execute keyed(tests.venue_id('copper-bar'), 5, tests.unit_id('copper-bar', 'table'), null) $$,
   'TH012', 'This request key was already used for a different request.', 'the same key for a party of 5 instead of 4');
-select throws_ok($$ execute keyed('00000000-0000-4000-b000-000000000001', 4, '00000000-0000-4000-c001-000000000002', null) $$,
+select throws_ok($$ execute keyed(tests.venue_id('copper-bar'), 4, tests.unit_id('copper-bar', 'vip'), null) $$,
   'TH012', 'This request key was already used for a different request.', 'the same key for another seat option');
-select lives_ok($$ execute keyed('00000000-0000-4000-b000-000000000002', 4, '00000000-0000-4000-c002-000000000004', 'early') $$,
+select lives_ok($$ execute keyed(tests.venue_id('the-vault'), 4, tests.unit_id('the-vault', 'standing-tables'), 'early') $$,
   'the same key at another venue is a request of its own');
 
 select tests.clear_authentication();
 select results_eq($$ select party_size, (select u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
                                            where a.booking_id = b.id)
-                     from tablehold.bookings b where b.venue_id = '00000000-0000-4000-b000-000000000001' $$,
+                     from tablehold.bookings b where b.venue_id = tests.venue_id('copper-bar') $$,
   $$ values (4, 'table') $$, 'the copper-bar has the one first booking, unchanged');
 select is((select count(*)::int from tablehold.bookings where idempotency_key = 'order-42'), 2, 'two bookings carry the key, one per venue');
 

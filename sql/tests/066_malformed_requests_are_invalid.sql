@@ -5,7 +5,7 @@ select plan(7);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare kitchen(timestamptz, jsonb, text) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003',
+prepare kitchen(timestamptz, jsonb, text) as select public.book(p_venue_id => tests.venue_id('nora-kitchen'),
   p_party_size => 2, p_start => $1, p_guest => $2, p_source => $3);
 select throws_ok($$ execute kitchen('2026-11-27 19:00-05', null, 'web') $$, 'TH013', 'The request is not valid.',
   'a guest must say who they are');
@@ -15,16 +15,15 @@ select throws_ok($$ execute kitchen(null, '{"name": "Ada", "email": "ada@example
   'a table booking needs a start');
 select throws_ok($$ execute kitchen('2026-11-27 19:00-05', '{"name": "Ada", "email": "ada@example.com"}', 'carrier pigeon') $$,
   'TH013', 'The request is not valid.', 'the source is web, app, staff or assistant');
-select throws_ok($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2,
-    p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}') $$,
+select throws_ok($$ select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2,
+    p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "Ada", "email": "ada@example.com"}') $$,
   'TH013', 'The request is not valid.', 'a seat option needs a date');
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000202", "role": "authenticated"}';
-select throws_ok($$ select public.block(p_venue_id => '00000000-0000-4000-b000-000000000003', p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[],
+select tests.authenticate_as_seed_user('manager@nora-kitchen.test');
+select throws_ok($$ select public.block(p_venue_id => tests.venue_id('nora-kitchen'), p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')],
     p_reason => '  ', p_start => '2026-11-27 18:00-05', p_end => '2026-11-27 20:00-05') $$,
   'TH013', 'The request is not valid.', 'a block needs a reason');
-select throws_ok($$ select public.block(p_venue_id => '00000000-0000-4000-b000-000000000003', p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[],
+select throws_ok($$ select public.block(p_venue_id => tests.venue_id('nora-kitchen'), p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')],
     p_reason => 'deep clean', p_start => '2026-11-27 20:00-05', p_end => '2026-11-27 18:00-05') $$,
   'TH013', 'The request is not valid.', 'and a table block an end after its start');
 

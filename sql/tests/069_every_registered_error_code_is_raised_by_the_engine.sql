@@ -21,57 +21,56 @@ end $$;
 
 -- fixtures, as the database
 update tablehold.units set out_of_service = true
- where id in ('00000000-0000-4000-c001-000000000001', '00000000-0000-4000-c003-000000000002');
+ where id in (tests.unit_id('copper-bar', 'table'), tests.unit_id('nora-kitchen', 't2'));
 insert into tablehold.opening_exceptions (venue_id, service_date, closed, note)
-values ('00000000-0000-4000-b000-000000000001', '2026-12-01', true, 'Refurbishment');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
+values (tests.venue_id('copper-bar'), '2026-12-01', true, 'Refurbishment');
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as couple \gset
 
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 21:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000002']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-12-01',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-24 19:00-05',
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 21:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't2')], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-12-01',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-24 19:00-05',
   p_guest => '{"name": "Bo", "email": "bo@example.com"}') $$);
-select from pg_temp.raises($$ select public.available_times('00000000-0000-4000-b000-000000000003', '2026-11-27', 0) $$);
+select from pg_temp.raises($$ select public.available_times(tests.venue_id('nora-kitchen'), '2026-11-27', 0) $$);
 select from pg_temp.raises(format('select public.modify(%L, p_party_size => 11)', :'couple'::jsonb ->> 'id'));
 select from pg_temp.raises(format($$ update tablehold.bookings set status = 'held' where id = %L $$, :'couple'::jsonb ->> 'id'));
 -- a hold under key k-1, then a booking (a different request) under the same key
-select from public.hold(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 18:00-05',
+select from public.hold(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 18:00-05',
   p_guest => '{"name": "Cy", "email": "cy@example.com"}', p_idempotency_key => 'k-1');
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 18:00-05',
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 18:00-05',
   p_guest => '{"name": "Cy", "email": "cy@example.com"}', p_idempotency_key => 'k-1') $$);
 -- three parties of six starting in one quarter hour: 18 covers against nora-kitchen's 16
-select from pg_temp.raises($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 6,
+select from pg_temp.raises($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 6,
   p_start => '2026-11-28 19:00-05', p_guest => jsonb_build_object('name', 'Six', 'email', 'six' || n || '@example.com'))
   from generate_series(1, 3) n $$);
 
 -- a lapsed hold of the whole vip area, of which someone has since taken one unit
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 24, p_date => '2026-11-28',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Di", "email": "di@example.com"}') as vip \gset
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 24, p_date => '2026-11-28',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Di", "email": "di@example.com"}') as vip \gset
 select tests.freeze_time('2026-11-25 12:10Z');
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-28',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Ed", "email": "ed@example.com"}');
+select from public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-28',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Ed", "email": "ed@example.com"}');
 select from pg_temp.raises(format('select public.confirm(%L, %L)', :'vip'::jsonb ->> 'id', :'vip'::jsonb ->> 'manage_token'));
 
 -- the-vault's host
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
-select public.client_create('00000000-0000-4000-b000-000000000002', 'Teen', 'teen@example.com', p_date_of_birth => '2010-05-05') ->> 'id' as teen_id \gset
-select public.client_create('00000000-0000-4000-b000-000000000002', 'Gus', 'gus@example.com') ->> 'id' as gus_id \gset
-select from pg_temp.raises(format($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4,
-  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+select tests.authenticate_as_seed_user('host@the-vault.test');
+select public.client_create(tests.venue_id('the-vault'), 'Teen', 'teen@example.com', p_date_of_birth => '2010-05-05') ->> 'id' as teen_id \gset
+select public.client_create(tests.venue_id('the-vault'), 'Gus', 'gus@example.com') ->> 'id' as gus_id \gset
+select from pg_temp.raises(format($$ select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4,
+  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
   p_client_id => %L, p_source => 'staff') $$, :'teen_id'));
-select from pg_temp.raises(format($$ select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4,
-  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[],
+select from pg_temp.raises(format($$ select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4,
+  p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')],
   p_client_id => %L, p_source => 'staff') $$, :'gus_id'));
 select from pg_temp.raises(format($$ select public.client_update(%L, '{"email": "TEEN@example.com"}') $$, :'gus_id'));
 select from pg_temp.raises(format($$ select public.client_update(%L, '{"shoe_size": 44}') $$, :'gus_id'));
-select from pg_temp.raises($$ select public.client_get('00000000-0000-4000-9999-000000000077') $$);
-select from pg_temp.raises($$ select public.venue_metrics('00000000-0000-4000-b000-000000000002', '2026-11-01', '2026-11-30') $$);
+select from pg_temp.raises($$ select public.client_get(gen_random_uuid()) $$);
+select from pg_temp.raises($$ select public.venue_metrics(tests.venue_id('the-vault'), '2026-11-01', '2026-11-30') $$);
 
 select tests.clear_authentication();
 -- a Studio edit of the feed's bookkeeping

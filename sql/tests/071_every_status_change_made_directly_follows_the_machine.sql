@@ -10,7 +10,7 @@ select tests.freeze_time('2026-11-25 12:00Z');
 -- a booking in status p_status on its own service date, reached through allowed steps only
 create function pg_temp.booking_in(p_status tablehold.booking_status, p_date date) returns uuid language plpgsql as $$
 declare
-  v_venue tablehold.venues := tablehold.venue('00000000-0000-4000-b000-000000000001');
+  v_venue tablehold.venues := tablehold.venue(tests.venue_id('copper-bar'));
   v_path tablehold.booking_status[] := case p_status
     when 'seated' then '{confirmed,seated}' when 'completed' then '{confirmed,seated,completed}'
     when 'no_show' then '{confirmed,no_show}' when 'cancelled' then '{held,cancelled}'
@@ -21,7 +21,7 @@ begin
   insert into tablehold.bookings (reference, venue_id, status, party_size, service_date, during)
   values (tablehold.new_reference('BR', p_date), v_venue.id, v_path[1], 2, p_date, tablehold.service_window(v_venue, p_date))
   returning id into v_id;
-  insert into tablehold.allocations (booking_id, unit_id) values (v_id, '00000000-0000-4000-c001-000000000001');
+  insert into tablehold.allocations (booking_id, unit_id) values (v_id, tests.unit_id('copper-bar', 'table'));
   for i in 2 .. cardinality(v_path) loop
     update tablehold.bookings set status = v_path[i] where id = v_id;
   end loop;

@@ -6,13 +6,13 @@ select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare hold_at_vault(int, uuid) as select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => $1,
+prepare hold_at_vault(int, uuid) as select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => $1,
   p_date => '2026-12-04', p_slot => 'early', p_unit_ids => array[$2],
   p_guest => '{"name": "Kit", "email": "kit@example.com", "date_of_birth": "1995-03-14"}');
-execute hold_at_vault(4, '00000000-0000-4000-c002-000000000001') \gset to_confirm_
-execute hold_at_vault(12, '00000000-0000-4000-c002-000000000003') \gset to_approve_
-execute hold_at_vault(6, '00000000-0000-4000-c002-000000000004') \gset to_cancel_
-execute hold_at_vault(4, '00000000-0000-4000-c002-000000000002') \gset to_expire_
+execute hold_at_vault(4, tests.unit_id('the-vault', 'vip-booth-1')) \gset to_confirm_
+execute hold_at_vault(12, tests.unit_id('the-vault', 'mezzanine')) \gset to_approve_
+execute hold_at_vault(6, tests.unit_id('the-vault', 'standing-tables')) \gset to_cancel_
+execute hold_at_vault(4, tests.unit_id('the-vault', 'vip-booth-2')) \gset to_expire_
 
 select is(public.confirm((:'to_confirm_hold'::jsonb ->> 'id')::uuid, :'to_confirm_hold'::jsonb ->> 'manage_token') ->> 'status',
   'confirmed', 'held -> confirmed by confirm');

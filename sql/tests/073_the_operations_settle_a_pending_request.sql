@@ -5,8 +5,8 @@ select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare request_mezzanine(date) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 14,
-  p_date => $1, p_slot => 'late', p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+prepare request_mezzanine(date) as select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 14,
+  p_date => $1, p_slot => 'late', p_unit_ids => array[tests.unit_id('the-vault', 'mezzanine')],
   p_guest => '{"name": "Max", "email": "max@example.com", "date_of_birth": "1988-02-29"}');
 execute request_mezzanine('2026-12-03') \gset approved_
 execute request_mezzanine('2026-12-04') \gset rejected_
@@ -15,8 +15,7 @@ execute request_mezzanine('2026-12-05') \gset withdrawn_
 select is(public.cancel((:'withdrawn_book'::jsonb ->> 'id')::uuid, :'withdrawn_book'::jsonb ->> 'manage_token') ->> 'status',
   'cancelled', 'pending_approval -> cancelled when the guest withdraws');
 
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@the-vault.test');
 select is(public.approve((:'approved_book'::jsonb ->> 'id')::uuid) ->> 'status', 'confirmed', 'pending_approval -> confirmed by approve');
 select is(public.reject((:'rejected_book'::jsonb ->> 'id')::uuid) ->> 'status', 'rejected', 'pending_approval -> rejected by reject');
 

@@ -6,11 +6,11 @@ select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
-prepare hold_at_vault(int, uuid) as select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => $1,
+prepare hold_at_vault(int, uuid) as select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => $1,
   p_date => '2026-11-28', p_slot => 'late', p_unit_ids => array[$2],
   p_guest => '{"name": "Kit", "email": "kit@example.com", "date_of_birth": "1995-03-14"}');
-execute hold_at_vault(5, '00000000-0000-4000-c002-000000000001') \gset booth_
-execute hold_at_vault(11, '00000000-0000-4000-c002-000000000003') \gset mezzanine_
+execute hold_at_vault(5, tests.unit_id('the-vault', 'vip-booth-1')) \gset booth_
+execute hold_at_vault(11, tests.unit_id('the-vault', 'mezzanine')) \gset mezzanine_
 
 select tests.clear_authentication();
 select tests.freeze_time('2026-11-25 12:20Z');
@@ -21,7 +21,7 @@ select is(public.confirm((:'booth_hold'::jsonb ->> 'id')::uuid, :'booth_hold'::j
   'confirmed', 'expired -> confirmed: the booth was still free');
 select is(public.confirm((:'mezzanine_hold'::jsonb ->> 'id')::uuid, :'mezzanine_hold'::jsonb ->> 'manage_token') ->> 'status',
   'pending_approval', 'expired -> pending_approval: the mezzanine was still free');
-select is(jsonb_path_query_array(public.availability('00000000-0000-4000-b000-000000000002', '2026-11-28', 'late'),
+select is(jsonb_path_query_array(public.availability(tests.venue_id('the-vault'), '2026-11-28', 'late'),
     '$.units[*] ? (@.code == "vip-booth-1" || @.code == "mezzanine").keys[0].state'),
   '["unavailable", "unavailable"]'::jsonb, 'and both are taken again');
 

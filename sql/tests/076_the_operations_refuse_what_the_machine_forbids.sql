@@ -3,14 +3,14 @@ begin;
 select plan(10);
 select tests.freeze_time('2026-11-25 12:00Z');
 
-prepare booking_at_kitchen(uuid, timestamptz) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003',
+prepare booking_at_kitchen(uuid, timestamptz) as select public.book(p_venue_id => tests.venue_id('nora-kitchen'),
   p_party_size => 2, p_start => $2, p_unit_ids => array[$1], p_guest => '{"name": "Ada", "email": "ada@example.com"}') ->> 'id' as id;
-execute booking_at_kitchen('00000000-0000-4000-c003-000000000001', '2026-11-25 18:00-05') \gset confirmed_
-execute booking_at_kitchen('00000000-0000-4000-c003-000000000002', '2026-11-25 18:00-05') \gset completed_
-execute booking_at_kitchen('00000000-0000-4000-c003-000000000003', '2026-11-25 18:00-05') \gset cancelled_
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-25 18:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000007']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}') ->> 'id' as held_id \gset
-select public.block(p_venue_id => '00000000-0000-4000-b000-000000000003', p_unit_ids => array['00000000-0000-4000-c003-000000000008']::uuid[],
+execute booking_at_kitchen(tests.unit_id('nora-kitchen', 't1'), '2026-11-25 18:00-05') \gset confirmed_
+execute booking_at_kitchen(tests.unit_id('nora-kitchen', 't2'), '2026-11-25 18:00-05') \gset completed_
+execute booking_at_kitchen(tests.unit_id('nora-kitchen', 't3'), '2026-11-25 18:00-05') \gset cancelled_
+select public.hold(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-25 18:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 'p1')], p_guest => '{"name": "Bo", "email": "bo@example.com"}') ->> 'id' as held_id \gset
+select public.block(p_venue_id => tests.venue_id('nora-kitchen'), p_unit_ids => array[tests.unit_id('nora-kitchen', 'p2')],
   p_reason => 'staff dinner', p_start => '2026-11-25 18:00-05', p_end => '2026-11-25 20:00-05') ->> 'id' as block_id \gset
 select from public.seat(:'completed_id'), public.complete(:'completed_id'), public.cancel(:'cancelled_id');
 

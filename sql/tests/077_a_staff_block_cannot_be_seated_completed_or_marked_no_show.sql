@@ -4,15 +4,14 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
-prepare block_table(uuid) as select public.block(p_venue_id => '00000000-0000-4000-b000-000000000003', p_unit_ids => array[$1],
+prepare block_table(uuid) as select public.block(p_venue_id => tests.venue_id('nora-kitchen'), p_unit_ids => array[$1],
   p_reason => 'kept for the owner', p_start => '2026-11-25 18:00-05', p_end => '2026-11-25 22:00-05') ->> 'id' as id;
-execute block_table('00000000-0000-4000-c003-000000000001') \gset to_seat_
-execute block_table('00000000-0000-4000-c003-000000000002') \gset to_no_show_
-execute block_table('00000000-0000-4000-c003-000000000003') \gset to_complete_
+execute block_table(tests.unit_id('nora-kitchen', 't1')) \gset to_seat_
+execute block_table(tests.unit_id('nora-kitchen', 't2')) \gset to_no_show_
+execute block_table(tests.unit_id('nora-kitchen', 't3')) \gset to_complete_
 
 -- nora-kitchen's host, during the blocks
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select tests.freeze_time('2026-11-25 19:00-05');
 select throws_ok(format('select public.seat(%L)', :'to_seat_id'), 'TH009',
   'This booking can''t be changed that way in its current state.', 'a block cannot be seated');

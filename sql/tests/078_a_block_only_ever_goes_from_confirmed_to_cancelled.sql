@@ -3,7 +3,7 @@
 begin;
 select plan(2);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.block(p_venue_id => '00000000-0000-4000-b000-000000000002', p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+select public.block(p_venue_id => tests.venue_id('the-vault'), p_unit_ids => array[tests.unit_id('the-vault', 'mezzanine')],
   p_reason => 'sound check', p_date => '2026-11-27', p_slot => 'early') ->> 'id' as block_id \gset
 
 create temp table refused as

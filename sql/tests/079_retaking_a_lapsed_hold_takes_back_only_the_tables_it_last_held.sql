@@ -5,7 +5,7 @@ begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
+select public.hold(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
   p_guest => '{"name": "Ada", "email": "ada@example.com"}') as hold \gset
 select from public.modify((:'hold'::jsonb ->> 'id')::uuid, :'hold'::jsonb ->> 'manage_token', p_party_size => 5);
 
@@ -13,8 +13,8 @@ select tests.clear_authentication();
 select tests.freeze_time('2026-11-25 12:10Z');
 select is(public.sweep_expired_holds(), 1, 'the sweeper expires the lapsed hold');
 select tests.authenticate_as_anon();
-select from public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00-05',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.com"}');
+select from public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00-05',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')], p_guest => '{"name": "Bo", "email": "bo@example.com"}');
 
 select lives_ok(format('select public.confirm(%L, %L)', :'hold'::jsonb ->> 'id', :'hold'::jsonb ->> 'manage_token'),
   'the lapsed hold is confirmed: t5 is still free');
@@ -23,7 +23,7 @@ select results_eq(format($$ select u.code from tablehold.allocations a join tabl
                             where a.booking_id = %L and a.active $$, :'hold'::jsonb ->> 'id'),
   array['t5'], 'it holds t5 and only t5');
 select is((select count(*)::int from tablehold.allocations
-           where unit_id = '00000000-0000-4000-c003-000000000001' and active), 1, 't1 is held once, by the other guest');
+           where unit_id = tests.unit_id('nora-kitchen', 't1') and active), 1, 't1 is held once, by the other guest');
 
 select * from finish();
 rollback;

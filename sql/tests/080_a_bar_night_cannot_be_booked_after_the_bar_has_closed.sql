@@ -6,8 +6,8 @@ select plan(2);
 select tests.freeze_time('2026-11-26 02:00Z');
 select tests.authenticate_as_anon();
 
-prepare book_bar(date) as select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2,
-  p_date => $1, p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
+prepare book_bar(date) as select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2,
+  p_date => $1, p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "Ada", "email": "ada@example.com"}');
 select throws_ok($$ execute book_bar('2026-11-25') $$, 'TH006', 'That date or time can''t be booked right now.',
   'at 02:00 the night of the 25th, which closed at 01:00, is over');
 select lives_ok($$ execute book_bar('2026-11-26') $$, 'the night of the 26th is bookable');

@@ -12,14 +12,14 @@ returns text language sql volatile set search_path = '' as $$
 $$;
 
 select is(
-  public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27',
-    p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'reference',
+  public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+    p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'reference',
   'BR-261127-AAAAAA', 'the first booking takes the first reference');
 select is(
-  public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27',
-    p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.test"}') ->> 'reference',
+  public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+    p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "Bo", "email": "bo@example.test"}') ->> 'reference',
   'BR-261127-BBBBBB', 'the second draws again after the collision and is booked');
-select is((select count(*)::int from tablehold.bookings where service_date = '2026-11-27' and venue_id = '00000000-0000-4000-b000-000000000001'),
+select is((select count(*)::int from tablehold.bookings where service_date = '2026-11-27' and venue_id = tests.venue_id('copper-bar')),
   2, 'both bookings exist');
 
 select * from finish();

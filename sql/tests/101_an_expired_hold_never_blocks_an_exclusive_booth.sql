@@ -6,22 +6,22 @@ select plan(6);
 
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') ->> 'id' as hold_id \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') ->> 'id' as hold_id \gset
 
 select tests.clear_authentication();
 select tests.freeze_time('2026-11-25 12:05:00.000001Z');
 select tests.authenticate_as_anon();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.test", "date_of_birth": "1991-01-01"}') as booked \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_guest => '{"name": "Bo", "email": "bo@example.test", "date_of_birth": "1991-01-01"}') as booked \gset
 select tests.clear_authentication();
 
 select is(:'booked'::jsonb ->> 'status', 'confirmed', 'the next guest books the booth the hold had taken');
 select is((select status::text || '/' || status_reason from tablehold.bookings where id = :'hold_id'),
   'expired/hold_expired', 'the stale hold is marked expired');
-select is((select count(*) from tablehold.allocations where unit_id = '00000000-0000-4000-c002-000000000001' and active),
+select is((select count(*) from tablehold.allocations where unit_id = tests.unit_id('the-vault', 'vip-booth-1') and active),
   1::bigint, 'one active allocation on the booth: the new booking''s');
 select results_eq(
   $$select version, previous_state, new_state, reason from public.availability_events
-     where unit_id = '00000000-0000-4000-c002-000000000001' order by version$$,
+     where unit_id = tests.unit_id('the-vault', 'vip-booth-1') order by version$$,
   $$values (1::bigint, 'available', 'unavailable', 'booking_requested'),
            (2, 'unavailable', 'available', 'hold_expired'),
            (3, 'available', 'unavailable', 'booking_requested')$$,

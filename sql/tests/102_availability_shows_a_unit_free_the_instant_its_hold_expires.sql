@@ -14,14 +14,14 @@ $$;
 
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') ->> 'id' as booth_hold_id \gset
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 24, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'id' as vip_hold_id \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') ->> 'id' as booth_hold_id \gset
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 24, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'id' as vip_hold_id \gset
 select tests.freeze_time('2026-11-25 12:04:59.999999Z');
-select public.availability('00000000-0000-4000-b000-000000000002', '2026-11-27', 'early') as vault_before,
-       public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') as copper_before \gset
+select public.availability(tests.venue_id('the-vault'), '2026-11-27', 'early') as vault_before,
+       public.availability(tests.venue_id('copper-bar'), '2026-11-27') as copper_before \gset
 select tests.freeze_time('2026-11-25 12:05Z');
-select public.availability('00000000-0000-4000-b000-000000000002', '2026-11-27', 'early') as vault_after,
-       public.availability('00000000-0000-4000-b000-000000000001', '2026-11-27') as copper_after \gset
+select public.availability(tests.venue_id('the-vault'), '2026-11-27', 'early') as vault_after,
+       public.availability(tests.venue_id('copper-bar'), '2026-11-27') as copper_after \gset
 select tests.clear_authentication();
 
 select is(pg_temp.seen(:'vault_before', :'copper_before'), '{"booth": "unavailable", "busy": 1, "vip_left": 0}',

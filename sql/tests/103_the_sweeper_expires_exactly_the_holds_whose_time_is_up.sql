@@ -4,11 +4,11 @@ begin;
 select plan(7);
 
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_override => true) ->> 'id' as booth_hold \gset
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 24, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[]) ->> 'id' as vip_hold \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 6, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'id' as booked \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_override => true) ->> 'id' as booth_hold \gset
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 24, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'vip')]) ->> 'id' as vip_hold \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 6, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'id' as booked \gset
 select tests.freeze_time('2026-11-25 12:03Z');
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[], p_override => true) ->> 'id' as live_hold \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')], p_override => true) ->> 'id' as live_hold \gset
 select max(id) as last_event from public.availability_events \gset
 
 select tests.freeze_time('2026-11-25 12:06Z');

@@ -8,8 +8,8 @@ select plan(5);
 
 select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') as booth \gset
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 16, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_guest => '{"name": "Bo", "email": "bo@example.test"}') as vip \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') as booth \gset
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 16, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_guest => '{"name": "Bo", "email": "bo@example.test"}') as vip \gset
 select count(*) as events_before from public.availability_events \gset
 
 select tests.freeze_time('2026-11-25 12:30Z');

@@ -14,14 +14,14 @@ select is(tablehold.service_date_of(v, '2026-11-28 06:00 Europe/London'), '2026-
 select is(tablehold.service_window(v, '2026-11-27'), tstzrange('2026-11-27 06:00Z', '2026-11-28 06:00Z'),
   'Friday''s service day runs cutover to cutover') from tablehold.venues v where v.slug = 'the-vault';
 
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27',
-  p_slot => 'late', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_override => true) as late \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27',
+  p_slot => 'late', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_override => true) as late \gset
 select is(tstzrange((:'late'::jsonb ->> 'starts_at')::timestamptz, (:'late'::jsonb ->> 'ends_at')::timestamptz),
   tstzrange('2026-11-28 01:00Z', '2026-11-28 04:00Z'), 'Friday''s late slot runs 01:00-04:00 on Saturday''s calendar date');
 select is(:'late'::jsonb ->> 'service_date', '2026-11-27', 'and the booking is on Friday''s service date');
 select ok(:'late'::jsonb ->> 'reference' like 'BR-261127-%', 'its reference carries the service date');
 select is(
-  jsonb_path_query_first(public.availability('00000000-0000-4000-b000-000000000002', '2026-11-27'), '$.slots[*] ? (@.code == "late").starts_at') #>> '{}',
+  jsonb_path_query_first(public.availability(tests.venue_id('the-vault'), '2026-11-27'), '$.slots[*] ? (@.code == "late").starts_at') #>> '{}',
   '2026-11-28T01:00:00+00:00', 'availability for Friday lists the late slot starting early on Saturday');
 
 select * from finish();

@@ -6,7 +6,7 @@ select plan(2);
 select tests.freeze_time('2026-03-01 12:00Z');
 
 insert into tablehold.venues (operator_id, slug, name, kind, timezone)
-select '00000000-0000-4000-a000-000000000001', 'night-' || lower(translate(tz, '/_', '--')), 'Night in ' || tz, 'club', tz
+select tests.operator_id('northern-nights'), 'night-' || lower(translate(tz, '/_', '--')), 'Night in ' || tz, 'club', tz
 from unnest(array['Europe/London', 'America/New_York']) tz;
 insert into tablehold.opening_hours (venue_id, weekday, opens, closes)
 select v.id, d, '22:00', '04:00' from tablehold.venues v, generate_series(1, 7) d where v.slug like 'night-%';

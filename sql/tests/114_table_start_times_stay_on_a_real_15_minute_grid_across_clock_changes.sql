@@ -7,7 +7,7 @@ select tests.freeze_time('2026-03-01 12:00Z');
 
 with v as (
   insert into tablehold.venues (operator_id, slug, name, kind, timezone, booking_horizon)
-  select '00000000-0000-4000-a000-000000000002', 'grid-' || n, 'Grid ' || tz, 'restaurant', tz, '365 days'
+  select tests.operator_id('nora-dining'), 'grid-' || n, 'Grid ' || tz, 'restaurant', tz, '365 days'
   from (values (1, 'Europe/London'), (2, 'America/New_York')) z(n, tz)
   returning id
 ), h as (

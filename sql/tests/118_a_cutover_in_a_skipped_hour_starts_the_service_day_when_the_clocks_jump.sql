@@ -9,7 +9,7 @@ select plan(3);
 select tests.freeze_time('2026-03-01 12:00Z');
 
 insert into tablehold.venues (operator_id, slug, name, kind, timezone, service_day_cutover)
-select '00000000-0000-4000-a000-000000000001', 'skip-' || lower(translate(tz, '/_', '--')), 'Skipped cutover in ' || tz, 'bar', tz, c::time
+select tests.operator_id('northern-nights'), 'skip-' || lower(translate(tz, '/_', '--')), 'Skipped cutover in ' || tz, 'bar', tz, c::time
 from (values ('America/New_York', '02:30'), ('Europe/London', '01:30'), ('Australia/Lord_Howe', '02:15'), ('Pacific/Chatham', '03:00')) z(tz, c);
 
 create temp table night (timezone text, service_date date) on commit drop;

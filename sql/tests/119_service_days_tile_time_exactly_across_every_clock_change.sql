@@ -9,7 +9,7 @@ select plan(5);
 select tests.freeze_time('2026-01-01 12:00Z');
 
 insert into tablehold.venues (operator_id, slug, name, kind, timezone, service_day_cutover)
-select '00000000-0000-4000-a000-000000000001', 'tile-' || lower(translate(tz, '/_', '--')) || '-' || replace(c, ':', ''),
+select tests.operator_id('northern-nights'), 'tile-' || lower(translate(tz, '/_', '--')) || '-' || replace(c, ':', ''),
        'Tiles ' || tz || ' ' || c, 'bar', tz, c::time
 from unnest(array['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata']) tz,
      unnest(array['00:00', '01:00', '01:30', '01:45', '02:00', '02:15', '02:30', '02:45', '03:00', '03:30', '03:45', '05:00']) c;

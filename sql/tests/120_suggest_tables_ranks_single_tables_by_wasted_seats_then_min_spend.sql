@@ -9,7 +9,7 @@ select tests.authenticate_as_anon();
 create temp view suggested as
 select n as party, array_agg(array_to_string(array(select jsonb_array_elements_text(c -> 'codes')), '+') order by i) as codes
 from generate_series(1, 10) n,
-     jsonb_array_elements(public.suggest_tables('00000000-0000-4000-b000-000000000003', '2026-11-27 19:00 America/New_York', n, null, 50))
+     jsonb_array_elements(public.suggest_tables(tests.venue_id('nora-kitchen'), '2026-11-27 19:00 America/New_York', n, null, 50))
        with ordinality s(c, i)
 group by n;
 
@@ -21,11 +21,11 @@ select is((select codes from suggested where party = 5), array['t5', 'booth-1', 
   'five guests: t5 before the booth (same waste, lower minimum spend), single tables before combinations');
 select is(
   (select jsonb_agg(c - 'unit_ids' - 'area_ids' - 'deposit') from jsonb_array_elements(
-     public.suggest_tables('00000000-0000-4000-b000-000000000003', '2026-11-27 19:00 America/New_York', 6, null, 2)) c),
+     public.suggest_tables(tests.venue_id('nora-kitchen'), '2026-11-27 19:00 America/New_York', 6, null, 2)) c),
   '[{"codes": ["t5"], "kind": "single", "seats": 6, "wasted": 0, "min_spend": 0.00},
     {"codes": ["booth-1"], "kind": "single", "seats": 6, "wasted": 0, "min_spend": 150.00}]'::jsonb,
   'each suggestion says its seats, wasted seats and minimum spend; p_limit caps the list');
-select is(jsonb_array_length(public.suggest_tables('00000000-0000-4000-b000-000000000003', '2026-11-27 19:00 America/New_York', 2)),
+select is(jsonb_array_length(public.suggest_tables(tests.venue_id('nora-kitchen'), '2026-11-27 19:00 America/New_York', 2)),
   5, 'five suggestions by default');
 
 select * from finish();

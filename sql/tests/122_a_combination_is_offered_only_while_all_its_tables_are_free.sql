@@ -3,12 +3,12 @@
 begin;
 select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2,
-  p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000004']::uuid[]) ->> 'id' as t4_booking \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2,
+  p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't4')]) ->> 'id' as t4_booking \gset
 
 create function pg_temp.offered(p_local text, p_party int) returns text[] language sql as $$
   select coalesce(array_agg(c ->> 'codes' order by i), '{}')
-  from jsonb_array_elements(public.suggest_tables('00000000-0000-4000-b000-000000000003',
+  from jsonb_array_elements(public.suggest_tables(tests.venue_id('nora-kitchen'),
          p_local::timestamp at time zone 'America/New_York', p_party, null, 50)) with ordinality s(c, i)
   where c ->> 'kind' = 'combination'
 $$;

@@ -7,7 +7,7 @@ select tests.freeze_time('2026-11-25 12:00Z');
 select tests.authenticate_as_anon();
 
 select lives_ok(
-  $$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 7,
+  $$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 7,
       p_start => '2026-11-27 19:00 America/New_York', p_guest => '{"name": "Ada", "email": "ada@example.test"}')$$,
   'a party of seven books an empty restaurant');
 select tests.clear_authentication();

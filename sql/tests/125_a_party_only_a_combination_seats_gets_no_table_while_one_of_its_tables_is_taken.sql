@@ -4,17 +4,17 @@
 begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 5, p_start => '2026-11-27 17:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000005']::uuid[]) ->> 'id' as t5_booking \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 5, p_start => '2026-11-27 17:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't5')]) ->> 'id' as t5_booking \gset
 select tests.authenticate_as_anon();
 
 select throws_ok(
-  $$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 9,
+  $$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 9,
       p_start => '2026-11-27 18:00 America/New_York', p_guest => '{"name": "Ada", "email": "ada@example.test"}')$$,
   'TH016', 'Sorry, no table is free for that party size at that time.', 'nine guests at 18:00: t5 is still taken');
-select is(jsonb_path_query_array(public.suggest_tables('00000000-0000-4000-b000-000000000003', '2026-11-27 18:00 America/New_York', 4), '$[*].codes[*]') @> '["t4"]',
+select is(jsonb_path_query_array(public.suggest_tables(tests.venue_id('nora-kitchen'), '2026-11-27 18:00 America/New_York', 4), '$[*].codes[*]') @> '["t4"]',
   true, 't4 itself is free at 18:00');
 select is(
-  jsonb_path_query_array(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 9,
+  jsonb_path_query_array(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 9,
     p_start => '2026-11-27 19:45 America/New_York', p_guest => '{"name": "Ada", "email": "ada@example.test"}'), '$.units[*].code'),
   '["t4", "t5"]', 'nine guests at 19:45, once t5 is cleared, get t4+t5');
 

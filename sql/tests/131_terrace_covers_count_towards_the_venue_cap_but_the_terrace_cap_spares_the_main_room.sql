@@ -4,18 +4,18 @@
 begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
-select count(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => t.party, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[t.unit]))
-  as terrace_bookings from (values (4, '00000000-0000-4000-c003-000000000007'::uuid), (2, '00000000-0000-4000-c003-000000000008')) t(party, unit) \gset
+select count(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => t.party, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[t.unit]))
+  as terrace_bookings from (values (4, tests.unit_id('nora-kitchen', 'p1')), (2, tests.unit_id('nora-kitchen', 'p2'))) t(party, unit) \gset
 select tests.authenticate_as_anon();
 
-select is(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 6, p_start => '2026-11-27 19:00 America/New_York',
+select is(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 6, p_start => '2026-11-27 19:00 America/New_York',
     p_guest => '{"name": "Bo", "email": "bo@example.test"}') -> 'units' -> 0 ->> 'code',
   't5', 'six in the main room at 19:00 are fine: the terrace cap does not apply there');
-select is(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York',
+select is(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York',
     p_guest => '{"name": "Cy", "email": "cy@example.test"}') -> 'units' -> 0 ->> 'code',
   't3', 'four more make 16 venue-wide');
 select throws_ok(
-  $$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 1, p_start => '2026-11-27 19:00 America/New_York',
+  $$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 1, p_start => '2026-11-27 19:00 America/New_York',
       p_guest => '{"name": "Di", "email": "di@example.test"}')$$,
   'TH008', 'Sorry, we''re fully booked around that time. Please try another time.', 'one more anywhere is refused: the terrace''s 6 count towards 16');
 

@@ -3,17 +3,16 @@
 begin;
 select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
-select is(count(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => n, p_start => '2026-11-27 19:00 America/New_York')),
+select is(count(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => n, p_start => '2026-11-27 19:00 America/New_York')),
   3::bigint, 'parties of 6, 6 and 4 fill 19:00') from unnest(array[6, 6, 4]) n;
 
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}', true);
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select throws_ok(
-  $$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_override => true)$$,
+  $$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_override => true)$$,
   'TH011', 'You are not allowed to do that.', 'the host cannot override');
 
-select set_config('request.jwt.claims', '{"sub": "00000000-0000-4000-8000-000000000202", "role": "authenticated"}', true);
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_override => true) ->> 'id' as overridden \gset
+select tests.authenticate_as_seed_user('manager@nora-kitchen.test');
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_override => true) ->> 'id' as overridden \gset
 select tests.clear_authentication();
 
 select is((select status::text || ' ' || party_size from tablehold.bookings where id = :'overridden'), 'confirmed 2',

@@ -7,15 +7,15 @@ begin;
 select plan(10);
 select tests.freeze_time('2026-11-20 12:00Z');
 
-insert into tablehold.venues (id, operator_id, slug, name, kind, timezone, default_turn) values
-  ('00000000-0000-4000-b000-000000000134', '00000000-0000-4000-a000-000000000001', 'pace-kolkata', 'Pace Kolkata', 'restaurant', 'Asia/Kolkata', '1 hour'),
-  ('00000000-0000-4000-b000-000000001340', '00000000-0000-4000-a000-000000000001', 'pace-chatham', 'Pace Chatham', 'restaurant', 'Pacific/Chatham', '1 hour');
+insert into tablehold.venues (operator_id, slug, name, kind, timezone, default_turn) values
+  (tests.operator_id('northern-nights'), 'pace-kolkata', 'Pace Kolkata', 'restaurant', 'Asia/Kolkata', '1 hour'),
+  (tests.operator_id('northern-nights'), 'pace-chatham', 'Pace Chatham', 'restaurant', 'Pacific/Chatham', '1 hour');
 insert into tablehold.opening_hours (venue_id, weekday, opens, closes)
 select v.id, d, '17:00', '23:00' from tablehold.venues v, generate_series(1, 7) d where v.slug like 'pace-%';
 insert into tablehold.units (venue_id, code, name, unit_type, capacity_mode, booking_mode, max_covers)
 select v.id, 't' || n, 'Table ' || n, 'table', 'exclusive', 'time', 4 from tablehold.venues v, generate_series(1, 4) n where v.slug like 'pace-%';
 insert into tablehold.pacing_rules (venue_id, per, max_covers) values
-  ('00000000-0000-4000-b000-000000000134', '1 hour', 4), ('00000000-0000-4000-b000-000000001340', '30 minutes', 4);
+  (tests.venue_id('pace-kolkata'), '1 hour', 4), (tests.venue_id('pace-chatham'), '30 minutes', 4);
 
 -- a party at a local time on Friday 27 November, at the first free table or at the named one
 create function pg_temp.book_at(p_slug text, p_party_size int, p_local time, p_table text default null)

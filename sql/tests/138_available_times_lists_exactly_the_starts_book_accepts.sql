@@ -8,11 +8,11 @@
 begin;
 select plan(4);
 
-insert into tablehold.venues (id, operator_id, slug, name, kind, timezone, service_day_cutover, default_turn, min_notice, booking_horizon) values
-  ('00000000-0000-4000-b000-000000001391', '00000000-0000-4000-a000-000000000001', 'times-lord-howe', 'Times Lord Howe', 'restaurant', 'Australia/Lord_Howe', '05:00', '1 hour', '0', '1 year'),
-  ('00000000-0000-4000-b000-000000001392', '00000000-0000-4000-a000-000000000001', 'times-chatham', 'Times Chatham', 'restaurant', 'Pacific/Chatham', '05:00', '1 hour', '0', '1 year'),
-  ('00000000-0000-4000-b000-000000001393', '00000000-0000-4000-a000-000000000001', 'times-new-york', 'Times New York', 'restaurant', 'America/New_York', '01:30', '1 hour', '0', '1 year'),
-  ('00000000-0000-4000-b000-000000001394', '00000000-0000-4000-a000-000000000001', 'times-kolkata', 'Times Kolkata', 'restaurant', 'Asia/Kolkata', '05:00', '1 hour', '2 hours', '10 days');
+insert into tablehold.venues (operator_id, slug, name, kind, timezone, service_day_cutover, default_turn, min_notice, booking_horizon) values
+  (tests.operator_id('northern-nights'), 'times-lord-howe', 'Times Lord Howe', 'restaurant', 'Australia/Lord_Howe', '05:00', '1 hour', '0', '1 year'),
+  (tests.operator_id('northern-nights'), 'times-chatham', 'Times Chatham', 'restaurant', 'Pacific/Chatham', '05:00', '1 hour', '0', '1 year'),
+  (tests.operator_id('northern-nights'), 'times-new-york', 'Times New York', 'restaurant', 'America/New_York', '01:30', '1 hour', '0', '1 year'),
+  (tests.operator_id('northern-nights'), 'times-kolkata', 'Times Kolkata', 'restaurant', 'Asia/Kolkata', '05:00', '1 hour', '2 hours', '10 days');
 insert into tablehold.opening_hours (venue_id, weekday, opens, closes)
 select v.id, d, h.opens::time, h.closes::time
 from (values ('times-lord-howe', '00:30', '03:00'), ('times-chatham', '22:00', '04:00'), ('times-new-york', '18:00', '01:30'),

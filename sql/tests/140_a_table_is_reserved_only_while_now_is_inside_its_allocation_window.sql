@@ -4,21 +4,20 @@
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'reference' as t3_ref \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[]) ->> 'reference' as t1_ref \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'reference' as t3_ref \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')]) ->> 'reference' as t1_ref \gset
 
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}', true);
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 create function pg_temp.floor(p_local text) returns text[] language sql as $$
   select array_agg(s ->> 'code' || ':' || (s ->> 'status') order by s ->> 'code')
-  from jsonb_array_elements(public.table_live_status('00000000-0000-4000-b000-000000000003', p_local::timestamp at time zone 'America/New_York')) s
+  from jsonb_array_elements(public.table_live_status(tests.venue_id('nora-kitchen'), p_local::timestamp at time zone 'America/New_York')) s
   where s ->> 'code' in ('t1', 't3')
 $$;
 
 select is(pg_temp.floor('2026-11-27 18:59:59'), array['t1:available', 't3:available'], 'at 18:59:59 both tables are available despite tonight''s bookings');
 select is(pg_temp.floor('2026-11-27 19:00'), array['t1:available', 't3:reserved'], 'from 19:00 t3 is reserved');
 select is(
-  (select s - 'unit_id' - 'booking_id' from jsonb_array_elements(public.table_live_status('00000000-0000-4000-b000-000000000003', '2026-11-27 21:14:59 America/New_York')) s
+  (select s - 'unit_id' - 'booking_id' from jsonb_array_elements(public.table_live_status(tests.venue_id('nora-kitchen'), '2026-11-27 21:14:59 America/New_York')) s
     where s ->> 'code' = 't3'),
   jsonb_build_object('code', 't3', 'name', 'Table 3', 'area', 'main', 'status', 'reserved', 'reference', :'t3_ref', 'party_size', 4,
     'starts_at', '2026-11-28T00:00:00+00:00', 'ends_at', '2026-11-28T02:15:00+00:00'),

@@ -4,12 +4,11 @@
 begin;
 select plan(5);
 select tests.freeze_time('2026-11-27 18:00 America/New_York');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as booking_id \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as booking_id \gset
 
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}', true);
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 create function pg_temp.t3_at(p_local text) returns text language sql as $$
-  select s ->> 'status' from jsonb_array_elements(public.table_live_status('00000000-0000-4000-b000-000000000003',
+  select s ->> 'status' from jsonb_array_elements(public.table_live_status(tests.venue_id('nora-kitchen'),
     p_local::timestamp at time zone 'America/New_York')) s where s ->> 'code' = 't3'
 $$;
 

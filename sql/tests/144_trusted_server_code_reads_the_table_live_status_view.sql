@@ -3,7 +3,7 @@
 begin;
 select plan(2);
 select tests.freeze_time('2026-11-27 19:00 America/New_York');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:15 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000004']::uuid[]) ->> 'reference' as t4_ref \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:15 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't4')]) ->> 'reference' as t4_ref \gset
 select tests.freeze_time('2026-11-27 19:30 America/New_York');
 
 select is((select reference from tablehold.table_live_status where code = 't4'), :'t4_ref', 'postgres (Studio) reads it');

@@ -4,9 +4,8 @@
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000202", "role": "authenticated"}', true);
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_source => 'staff') ->> 'id' as booking_id \gset
+select tests.authenticate_as_seed_user('manager@nora-kitchen.test');
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_source => 'staff') ->> 'id' as booking_id \gset
 select max(id) as before_cancel from tablehold.audit_log \gset
 select public.cancel(:'booking_id', p_reason => 'guest called') ->> 'status' as cancelled \gset
 select tests.clear_authentication();
@@ -14,7 +13,7 @@ select tests.clear_authentication();
 select is(
   (select array_agg(distinct coalesce(actor_user_id::text, 'none') || ' ' || actor_role) from tablehold.audit_log
     where entity_id = :'booking_id' or after ->> 'booking_id' = :'booking_id'),
-  array['00000000-0000-4000-8000-000000000202 authenticated'], 'every row is attributed to the manager, role authenticated');
+  array[tests.user_id('manager@nora-kitchen.test') || ' authenticated'], 'every row is attributed to the manager, role authenticated');
 select is((select count(*) from tablehold.audit_log where entity = 'bookings' and entity_id = :'booking_id' and action = 'insert'),
   1::bigint, 'the booking''s insert is audited once');
 select results_eq(
@@ -27,7 +26,7 @@ select is(
   (select after ->> 'status_reason' from tablehold.audit_log where id > :before_cancel and entity = 'bookings'),
   'guest called', 'the reason is on the booking row too');
 select is(
-  (select array_agg(distinct venue_id) from tablehold.audit_log where id > :before_cancel), array['00000000-0000-4000-b000-000000000003'::uuid],
+  (select array_agg(distinct venue_id) from tablehold.audit_log where id > :before_cancel), array[tests.venue_id('nora-kitchen')],
   'the rows belong to the venue');
 select is((select bool_or(override) from tablehold.audit_log where id > :before_cancel), false, 'nothing was overridden');
 

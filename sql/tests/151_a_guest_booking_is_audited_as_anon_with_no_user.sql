@@ -5,7 +5,7 @@ select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
 select max(id) as seeded from tablehold.audit_log \gset
 select tests.authenticate_as_anon();
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') as held \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}') as held \gset
 select public.cancel((:'held'::jsonb ->> 'id')::uuid, :'held'::jsonb ->> 'manage_token', 'changed plans') ->> 'status' as cancelled \gset
 select tests.clear_authentication();
 

@@ -4,13 +4,13 @@
 begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.api_key_create('00000000-0000-4000-b000-000000000003', 'concierge', array['book']) ->> 'id' as key_id \gset
+select public.api_key_create(tests.venue_id('nora-kitchen'), 'concierge', array['book']) ->> 'id' as key_id \gset
 select max(id) as before_booking from tablehold.audit_log \gset
 
 select set_config('role', 'authenticated', true), set_config('request.jwt.claims', jsonb_build_object('role', 'authenticated', 'api_key_id', :'key_id')::text, true);
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_source => 'assistant', p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'id' as keyed \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_source => 'assistant', p_guest => '{"name": "Ada", "email": "ada@example.test"}') ->> 'id' as keyed \gset
 select tests.clear_authentication();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 20:00 America/New_York') ->> 'id' as direct \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 20:00 America/New_York') ->> 'id' as direct \gset
 
 select is(
   (select array_agg(distinct entity || ' ' || actor_role || ' ' || coalesce(actor_user_id::text, 'no user') || ' ' || api_key_id)

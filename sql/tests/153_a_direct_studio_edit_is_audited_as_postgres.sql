@@ -3,7 +3,7 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York') ->> 'id' as booking_id \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York') ->> 'id' as booking_id \gset
 select max(id) as booked from tablehold.audit_log \gset
 
 update tablehold.bookings set occasion = 'anniversary', special_requests = 'window seat' where id = :'booking_id';

@@ -4,21 +4,21 @@
 begin;
 select plan(3);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 30, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000004']::uuid[], p_override => true) ->> 'id' as first \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 30, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000004']::uuid[], p_override => true) ->> 'status' as second \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 30, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')], p_override => true) ->> 'id' as first \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 30, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')], p_override => true) ->> 'status' as second \gset
 select public.cancel(:'first') ->> 'status' as cancelled \gset
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_override => true) ->> 'status' as held \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_override => true) ->> 'status' as held \gset
 select tests.freeze_time('2026-11-25 12:06Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_override => true) ->> 'status' as rebooked \gset
-select public.block(p_venue_id => '00000000-0000-4000-b000-000000000002', p_unit_ids => array['00000000-0000-4000-c002-000000000002']::uuid[], p_reason => 'DJ gear', p_date => '2026-11-27', p_slot => 'late') ->> 'id' as block_id \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_override => true) ->> 'status' as rebooked \gset
+select public.block(p_venue_id => tests.venue_id('the-vault'), p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-2')], p_reason => 'DJ gear', p_date => '2026-11-27', p_slot => 'late') ->> 'id' as block_id \gset
 select public.unblock(:'block_id') ->> 'status' as unblocked \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 12, p_date => '2026-11-27', p_slot => 'late', p_unit_ids => array['00000000-0000-4000-c002-000000000004']::uuid[], p_override => true) ->> 'status' as late \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 12, p_date => '2026-11-27', p_slot => 'late', p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')], p_override => true) ->> 'status' as late \gset
 
 create temp view chain as
 select e.version, u.code, e.starts_at, e.previous_state, e.new_state, e.remaining, e.reason,
        coalesce(lag(e.new_state) over (partition by e.unit_id, e.starts_at, e.ends_at order by e.version), 'available') as last_state
 from public.availability_events e join tablehold.units u on u.id = e.unit_id
-where e.channel = '00000000-0000-4000-b000-000000000002:2026-11-27';
+where e.channel = tests.venue_id('the-vault') || ':2026-11-27';
 
 select results_eq($$select code, previous_state, new_state, remaining, reason from chain order by version$$,
   $$values ('standing-tables', 'available', 'available', 5, 'booking_requested'),

@@ -5,10 +5,10 @@ begin;
 select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
 -- a phone booking the host holds while the guest pays the deposit, for the booth and for vip units
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 6, p_date => '2026-11-27', p_slot => 'early',
-  p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_source => 'staff', p_override => true) as booth \gset
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 10, p_date => '2026-11-27',
-  p_unit_ids => array['00000000-0000-4000-c001-000000000002']::uuid[], p_source => 'staff') as vip \gset
+select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early',
+  p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_source => 'staff', p_override => true) as booth \gset
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 10, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'vip')], p_source => 'staff') as vip \gset
 select count(*) as events_after_holds from public.availability_events \gset
 
 select tests.freeze_time('2026-11-25 12:03Z');
@@ -23,7 +23,7 @@ select public.seat((:'booth'::jsonb ->> 'id')::uuid) ->> 'status' as seated \gse
 select is((select count(*) from public.availability_events), :events_after_holds::bigint, 'nor did seating the guests');
 select public.complete((:'booth'::jsonb ->> 'id')::uuid) ->> 'status' as completed \gset
 select is((select previous_state || ' -> ' || new_state || ' (' || reason || ') v' || version from public.availability_events
-            where unit_id = '00000000-0000-4000-c002-000000000001' order by version desc limit 1),
+            where unit_id = tests.unit_id('the-vault', 'vip-booth-1') order by version desc limit 1),
   'unavailable -> available (completed) v2', 'completing frees the booth: that is published, as version 2');
 
 select * from finish();

@@ -14,14 +14,14 @@ select is(
   array['tablehold.slots', 'tablehold.units'], 'they reference only units (of a venue) and slots');
 
 select tests.authenticate_as_anon();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 3, p_start => '2026-11-27 19:00 America/New_York',
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 3, p_start => '2026-11-27 19:00 America/New_York',
   p_guest => '{"name": "Ada Lovelace", "email": "ada@example.test", "phone": "+44 20 7946 0000"}', p_special_requests => 'nut allergy',
   p_occasion => 'birthday') ->> 'reference' as reference \gset
 select is(
   (select count(*) from public.availability_events e
     where to_jsonb(e)::text ~* ('Ada|example\.test|7946|allergy|birthday|' || :'reference')),
   0::bigint, 'a guest reading the feed finds no trace of the guest''s name, contact, requests or reference');
-select is((select count(*) from public.availability_events where venue_id = '00000000-0000-4000-b000-000000000003'), 1::bigint,
+select is((select count(*) from public.availability_events where venue_id = tests.venue_id('nora-kitchen')), 1::bigint,
   'though the booking itself is published');
 
 select * from finish();

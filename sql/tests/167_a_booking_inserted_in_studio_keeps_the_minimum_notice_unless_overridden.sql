@@ -5,12 +5,12 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-27 22:00Z');  -- 17:00 in New York
-update tablehold.venues set min_notice = '12 hours' where id = '00000000-0000-4000-b000-000000000003';
+update tablehold.venues set min_notice = '12 hours' where id = tests.venue_id('nora-kitchen');
 
 create function pg_temp.insert_booking(p_date date, p_during tstzrange)
 returns void language sql as $$
   insert into tablehold.bookings (reference, venue_id, status, party_size, service_date, during)
-  values (tablehold.new_reference('BR', p_date), '00000000-0000-4000-b000-000000000003', 'confirmed', 2, p_date, p_during);
+  values (tablehold.new_reference('BR', p_date), tests.venue_id('nora-kitchen'), 'confirmed', 2, p_date, p_during);
 $$;
 
 select throws_ok($$ select pg_temp.insert_booking('2026-11-27', tstzrange('2026-11-27 19:00 America/New_York', '2026-11-27 20:30 America/New_York')) $$,

@@ -6,8 +6,8 @@
 begin;
 select plan(7);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.hold(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York',
-  p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[], p_guest => '{"name": "Ada", "email": "ada@example.test"}') as held \gset
+select public.hold(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York',
+  p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')], p_guest => '{"name": "Ada", "email": "ada@example.test"}') as held \gset
 select tests.freeze_time('2026-11-25 12:30Z');
 select is(public.sweep_expired_holds(), 1, 'the hold lapsed and was swept');
 

@@ -4,17 +4,17 @@
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as early \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as late \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:30 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000004']::uuid[]) ->> 'id' as other \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 48, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'id' as big \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 18, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'id' as bar \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as early \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as late \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:30 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't4')]) ->> 'id' as other \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 48, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'id' as big \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 18, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'id' as bar \gset
 
 select throws_ok(
   format($$update tablehold.allocations set during = tstzrange(lower(during), '2026-11-27 22:00 America/New_York') where booking_id = %L$$, :'early'),
   'TH002', 'Sorry, this table is no longer available at that time.', 'stretching the 19:00 booking on t3 to 22:00 runs into the 21:30 one');
 select throws_ok(
-  format($$update tablehold.allocations set unit_id = '00000000-0000-4000-c003-000000000003' where booking_id = %L$$, :'other'),
+  format($$update tablehold.allocations set unit_id = tests.unit_id('nora-kitchen', 't3') where booking_id = %L$$, :'other'),
   'TH002', 'Sorry, this table is no longer available at that time.', 'moving the 19:30 booking from t4 to t3 is refused');
 select throws_ok(
   format($$update tablehold.allocations set quantity = 5 where booking_id = %L$$, :'bar'),

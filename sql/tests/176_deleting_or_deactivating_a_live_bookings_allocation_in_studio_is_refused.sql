@@ -6,8 +6,8 @@
 begin;
 select plan(8);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as booked \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as later \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as booked \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as later \gset
 
 select throws_ok(format($$ delete from tablehold.allocations where booking_id = %L $$, :'booked'),
   'TH017', 'This change must go through tablehold''s functions.', 'deleting the confirmed booking''s allocation is refused');
@@ -17,7 +17,7 @@ select throws_ok(format($$ update tablehold.allocations set booking_id = %L wher
   'TH017', 'This change must go through tablehold''s functions.', 'and giving it to another booking');
 select throws_ok(format($$ delete from tablehold.bookings where id = %L $$, :'booked'),
   'TH017', 'This change must go through tablehold''s functions.', 'the booking itself cannot be deleted while it holds the table');
-select throws_ok($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) $$,
+select throws_ok($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) $$,
   'TH002', 'Sorry, this table is no longer available at that time.', 'so t3 at 19:00 still cannot be sold again');
 
 update tablehold.bookings set status = 'cancelled' where id = :'booked';
@@ -26,7 +26,7 @@ select is((select bool_and(not active) from tablehold.allocations where booking_
 select lives_ok(format($$ delete from tablehold.bookings where id = %L $$, :'booked'),
   'a cancelled booking may be deleted (its audit trail stays)');
 select is((select count(*)::int from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
-            where a.unit_id = '00000000-0000-4000-c003-000000000003' and a.active), 1,
+            where a.unit_id = tests.unit_id('nora-kitchen', 't3') and a.active), 1,
   'only the later booking holds t3');
 
 select * from finish();

@@ -5,8 +5,8 @@
 begin;
 select plan(7);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) ->> 'id' as dinner \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 6, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'id' as bar \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 19:00 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) ->> 'id' as dinner \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 6, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'id' as bar \gset
 
 select throws_ok(format($$ update tablehold.bookings set during = tstzrange('2026-11-27 21:30 America/New_York', '2026-11-27 23:30 America/New_York') where id = %L $$, :'dinner'),
   'TH017', 'This change must go through tablehold''s functions.', 'moving the 19:00 dinner to 21:30 directly is refused');
@@ -21,7 +21,7 @@ select is(public.modify(:'dinner', p_start => '2026-11-27 21:30 America/New_York
   'public.modify moves the dinner');
 select is((select lower(a.during) from tablehold.allocations a where a.booking_id = :'dinner' and a.active),
   '2026-11-27 21:30 America/New_York'::timestamptz, 'and its table with it');
-select throws_ok($$ select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array['00000000-0000-4000-c003-000000000003']::uuid[]) $$,
+select throws_ok($$ select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-11-27 21:30 America/New_York', p_unit_ids => array[tests.unit_id('nora-kitchen', 't3')]) $$,
   'TH002', 'Sorry, this table is no longer available at that time.', 'so nobody else gets t3 at 21:30');
 
 select * from finish();

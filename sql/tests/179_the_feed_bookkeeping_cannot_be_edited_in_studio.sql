@@ -5,9 +5,9 @@
 begin;
 select plan(10);
 select tests.freeze_time('2026-11-25 12:00Z');
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'id' as booked \gset
+select public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'id' as booked \gset
 
-select throws_ok($$ delete from tablehold.channels where venue_id = '00000000-0000-4000-b000-000000000001' $$,
+select throws_ok($$ delete from tablehold.channels where venue_id = tests.venue_id('copper-bar') $$,
   'TH017', 'This change must go through tablehold''s functions.', 'deleting a channel is refused');
 select throws_ok($$ update tablehold.channels set version = 0 $$,
   'TH017', 'This change must go through tablehold''s functions.', 'resetting a version is refused');
@@ -21,7 +21,7 @@ select throws_ok($$ insert into public.availability_events (channel, venue_id, s
 select throws_ok($$ truncate public.availability_events $$,
   'TH017', 'This change must go through tablehold''s functions.', 'and so is truncating the outbox');
 select throws_ok($$ insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size,
-    starts_at, ends_at, actor_role) values ('00000000-0000-4000-b000-000000000001', 999, '2026-11-27', gen_random_uuid(),
+    starts_at, ends_at, actor_role) values (tests.venue_id('copper-bar'), 999, '2026-11-27', gen_random_uuid(),
     'BR-261127-FORGED', 'booking', 'confirmed', 2, '2026-11-27 19:00Z', '2026-11-27 21:00Z', 'database') $$,
   'TH017', 'This change must go through tablehold''s functions.', 'the staff feed is the engine''s too');
 
@@ -30,12 +30,12 @@ select ok(not has_sequence_privilege('anon', 'public.availability_events_id_seq'
       and not has_sequence_privilege('authenticated', 'public.staff_events_id_seq', 'UPDATE'),
   'the API roles cannot use or move the event tables'' sequences');
 
-select is(public.book(p_venue_id => '00000000-0000-4000-b000-000000000001', p_party_size => 2, p_date => '2026-11-27', p_unit_ids => array['00000000-0000-4000-c001-000000000001']::uuid[]) ->> 'status',
+select is(public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27', p_unit_ids => array[tests.unit_id('copper-bar', 'table')]) ->> 'status',
   'confirmed', 'the next booking that night goes through');
-select is((select version from tablehold.channels where venue_id = '00000000-0000-4000-b000-000000000001' and service_date = '2026-11-27'), 2::bigint,
+select is((select version from tablehold.channels where venue_id = tests.venue_id('copper-bar') and service_date = '2026-11-27'), 2::bigint,
   'and the channel version carries on from where it was');
 select is((select array_agg(version order by version) from public.availability_events
-            where venue_id = '00000000-0000-4000-b000-000000000001' and service_date = '2026-11-27'), array[1, 2]::bigint[],
+            where venue_id = tests.venue_id('copper-bar') and service_date = '2026-11-27'), array[1, 2]::bigint[],
   'with every event still there, gap-free');
 
 select * from finish();

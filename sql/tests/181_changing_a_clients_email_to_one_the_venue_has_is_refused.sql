@@ -4,10 +4,9 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-25 12:00Z');
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000201", "role": "authenticated"}', true);
-select public.client_create('00000000-0000-4000-b000-000000000003', 'Ada Lovelace', 'ada@example.test') ->> 'id' as ada \gset
-select public.client_create('00000000-0000-4000-b000-000000000003', 'Bo Diddley', 'bo@example.test') ->> 'id' as bo \gset
+select tests.authenticate_as_seed_user('owner@nora-dining.test');
+select public.client_create(tests.venue_id('nora-kitchen'), 'Ada Lovelace', 'ada@example.test') ->> 'id' as ada \gset
+select public.client_create(tests.venue_id('nora-kitchen'), 'Bo Diddley', 'bo@example.test') ->> 'id' as bo \gset
 
 select throws_ok(format($$select public.client_update(%L, '{"email": "Ada@Example.test"}')$$, :'bo'),
   'TH015', 'A client with that email already exists at this venue.', 'Bo cannot take Ada''s email in other capitals');

@@ -4,16 +4,15 @@
 begin;
 select plan(8);
 select tests.freeze_time('2026-11-27 18:00 America/New_York');
-select public.client_create('00000000-0000-4000-b000-000000000003', 'Ada Lovelace', 'ada@example.test', '+1 212 555 0100', '1990-12-10', 'likes the window', array['vip']) ->> 'id' as ada \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_client_id => :'ada', p_special_requests => 'nut allergy') ->> 'id' as tonight \gset
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 4, p_start => '2026-12-04 19:00 America/New_York', p_client_id => :'ada', p_special_requests => 'cake at 21:00') ->> 'id' as next_week \gset
+select public.client_create(tests.venue_id('nora-kitchen'), 'Ada Lovelace', 'ada@example.test', '+1 212 555 0100', '1990-12-10', 'likes the window', array['vip']) ->> 'id' as ada \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:00 America/New_York', p_client_id => :'ada', p_special_requests => 'nut allergy') ->> 'id' as tonight \gset
+select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 4, p_start => '2026-12-04 19:00 America/New_York', p_client_id => :'ada', p_special_requests => 'cake at 21:00') ->> 'id' as next_week \gset
 select tests.freeze_time('2026-11-27 19:05 America/New_York');
 select public.seat(:'tonight') ->> 'status' as seated \gset
 
-select set_config('role', 'authenticated', true), set_config('request.jwt.claims',
-  '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}', true);
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select throws_ok(format('select public.client_erase(%L)', :'ada'), 'TH011', 'You are not allowed to do that.', 'a host may not erase a client');
-select set_config('request.jwt.claims', '{"sub": "00000000-0000-4000-8000-000000000202", "role": "authenticated"}', true);
+select tests.authenticate_as_seed_user('manager@nora-kitchen.test');
 select public.client_erase(:'ada') as erased \gset
 
 select is(:'erased'::jsonb - 'id' - 'venue_id' - 'created_at' - 'updated_at',
@@ -22,7 +21,7 @@ select is(:'erased'::jsonb - 'id' - 'venue_id' - 'created_at' - 'updated_at',
   'the manager''s erase leaves an anonymous record that keeps the visit count, stamped with the engine clock');
 select is(jsonb_path_query_array(public.client_get(:'ada'), '$.bookings[*].status'), '["confirmed", "seated"]'::jsonb,
   'both bookings are still hers, newest first');
-select is(jsonb_array_length(public.clients_search('00000000-0000-4000-b000-000000000003', 'Erased')), 0,
+select is(jsonb_array_length(public.clients_search(tests.venue_id('nora-kitchen'), 'Erased')), 0,
   'erased clients do not show up in search');
 select throws_ok(format($$select public.client_update(%L, '{"name": "Ada Lovelace"}')$$, :'ada'),
   'TH009', 'This booking can''t be changed that way in its current state.', 'an erased client cannot be filled in again');

@@ -4,9 +4,9 @@
 begin;
 select plan(4);
 select tests.freeze_time('2026-11-27 18:00 America/New_York');
-select public.client_create('00000000-0000-4000-b000-000000000003', 'Ada Lovelace', 'ada@example.test') ->> 'id' as ada \gset
+select public.client_create(tests.venue_id('nora-kitchen'), 'Ada Lovelace', 'ada@example.test') ->> 'id' as ada \gset
 create temp table visit on commit drop as
-select t.at, public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_client_id => :'ada',
+select t.at, public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_client_id => :'ada',
          p_start => (t.at::timestamp at time zone 'America/New_York')) ->> 'id' as booking_id
 from unnest(array['2026-11-27 19:00', '2026-11-27 19:15', '2026-11-27 19:30', '2026-11-27 19:45']) t(at);
 

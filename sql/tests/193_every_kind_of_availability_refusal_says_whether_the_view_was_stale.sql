@@ -20,32 +20,32 @@ end;
 $$;
 
 -- Friday at the-vault: booth 1 is booked after the guest looked (channel version 0 -> 1)
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_override => true) ->> 'version' as vault_version \gset
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27', p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_override => true) ->> 'version' as vault_version \gset
 -- Friday at nora-kitchen: t5 and the booth taken for 19:00 and 19:15 (versions 1, 2), then 16 covers at 19:30 (versions 3-6)
-select count(public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => b.party, p_start => b.at::timestamp at time zone 'America/New_York', p_unit_ids => array[b.unit], p_override => true))
-  as kitchen_bookings from (values (6, '2026-11-27 19:00', '00000000-0000-4000-c003-000000000005'::uuid), (6, '2026-11-27 19:15', '00000000-0000-4000-c003-000000000006'),
-    (4, '2026-11-27 19:30', '00000000-0000-4000-c003-000000000003'), (4, '2026-11-27 19:30', '00000000-0000-4000-c003-000000000004'), (4, '2026-11-27 19:30', '00000000-0000-4000-c003-000000000007'),
-    (4, '2026-11-27 19:30', '00000000-0000-4000-c003-000000000008')) b(party, at, unit) \gset
+select count(public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => b.party, p_start => b.at::timestamp at time zone 'America/New_York', p_unit_ids => array[b.unit], p_override => true))
+  as kitchen_bookings from (values (6, '2026-11-27 19:00', tests.unit_id('nora-kitchen', 't5')), (6, '2026-11-27 19:15', tests.unit_id('nora-kitchen', 'booth-1')),
+    (4, '2026-11-27 19:30', tests.unit_id('nora-kitchen', 't3')), (4, '2026-11-27 19:30', tests.unit_id('nora-kitchen', 't4')), (4, '2026-11-27 19:30', tests.unit_id('nora-kitchen', 'p1')),
+    (4, '2026-11-27 19:30', tests.unit_id('nora-kitchen', 'p2'))) b(party, at, unit) \gset
 select tests.authenticate_as_anon();
 
 select is(
-  pg_temp.error_detail($$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 4, p_date => '2026-11-27', p_slot => 'early',
-    p_unit_ids => array['00000000-0000-4000-c002-000000000001']::uuid[], p_seen_version => 0,
+  pg_temp.error_detail($$select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 4, p_date => '2026-11-27', p_slot => 'early',
+    p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')], p_seen_version => 0,
     p_guest => '{"name": "Ada", "email": "ada@example.test", "date_of_birth": "1990-01-01"}')$$) - 'unit_id',
   jsonb_build_object('code', 'TABLE_NOT_AVAILABLE', 'stale', true, 'version', :vault_version::int),
   'a booth taken since the guest looked: TABLE_NOT_AVAILABLE, stale, at version 1');
 select is(
-  pg_temp.error_detail($$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 6, p_start => '2026-11-27 19:15 America/New_York',
+  pg_temp.error_detail($$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 6, p_start => '2026-11-27 19:15 America/New_York',
     p_seen_version => 1, p_guest => '{"name": "Bo", "email": "bo@example.test"}')$$) - 'starts_at',
   '{"code": "NO_TABLE_AVAILABLE", "party_size": 6, "stale": true, "version": 6}',
   'no table for six at 19:15 for a guest who saw version 1: NO_TABLE_AVAILABLE, stale');
 select is(
-  pg_temp.error_detail($$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 6, p_start => '2026-11-27 19:15 America/New_York',
+  pg_temp.error_detail($$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 6, p_start => '2026-11-27 19:15 America/New_York',
     p_seen_version => 6, p_guest => '{"name": "Bo", "email": "bo@example.test"}')$$) ->> 'stale',
   'false', 'the same refusal for a guest who saw version 6 is not stale');
 select is(
-  pg_temp.error_detail($$select public.book(p_venue_id => '00000000-0000-4000-b000-000000000003', p_party_size => 2, p_start => '2026-11-27 19:30 America/New_York',
-    p_unit_ids => array['00000000-0000-4000-c003-000000000001']::uuid[], p_seen_version => 2, p_guest => '{"name": "Cy", "email": "cy@example.test"}')$$)
+  pg_temp.error_detail($$select public.book(p_venue_id => tests.venue_id('nora-kitchen'), p_party_size => 2, p_start => '2026-11-27 19:30 America/New_York',
+    p_unit_ids => array[tests.unit_id('nora-kitchen', 't1')], p_seen_version => 2, p_guest => '{"name": "Cy", "email": "cy@example.test"}')$$)
     - 'interval_start' - 'per' - 'max_covers',
   '{"code": "PACING_LIMIT_REACHED", "stale": true, "version": 6}',
   'two more covers at 19:30, with 16 booked since the guest saw version 2: PACING_LIMIT_REACHED, stale');

@@ -20,9 +20,9 @@ select results_eq($$ select t.tgdeferrable, t.tginitdeferred, c.condeferrable, c
 select set_config('tablehold.engine', 'on', true);
 delete from public.staff_events;
 insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size, starts_at, ends_at, guest_name, units, actor_role)
-values ('00000000-0000-4000-b000-000000000002', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-VAULT1', 'booking', 'confirmed', 4,
+values (tests.venue_id('the-vault'), 1, '2026-11-27', gen_random_uuid(), 'BR-261127-VAULT1', 'booking', 'confirmed', 4,
         '2026-11-27 22:00Z', '2026-11-28 01:00Z', 'Ada Lovelace', '{vip-booth-1}', 'guest'),
-       ('00000000-0000-4000-b000-000000000003', 1, '2026-11-27', gen_random_uuid(), 'BR-261127-NORA01', 'booking', 'confirmed', 2,
+       (tests.venue_id('nora-kitchen'), 1, '2026-11-27', gen_random_uuid(), 'BR-261127-NORA01', 'booking', 'confirmed', 2,
         '2026-11-27 23:00Z', '2026-11-28 00:30Z', 'Grace Hopper', '{t1}', 'guest');
 select set_config('tablehold.engine', '', true);
 
@@ -31,27 +31,26 @@ select lives_ok($$ select count(*) from public.availability_events $$, 'anon rea
 select throws_ok($$ select count(*) from public.staff_events $$,
   '42501', 'permission denied for table staff_events', 'anon may not read the staff events at all');
 
--- guest@example.test (301) is a signed-in customer with no staff role
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000301", "role": "authenticated"}';
+-- guest@example.test is a signed-in customer with no staff role
+select tests.authenticate_as_seed_user('guest@example.test');
 select is_empty($$ select reference from public.staff_events $$, 'a signed-in customer sees no staff event');
 
--- the-vault's host (105)
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000105", "role": "authenticated"}';
+-- the-vault's host
+select tests.authenticate_as_seed_user('host@the-vault.test');
 select results_eq($$ select reference, guest_name from public.staff_events $$,
   $$ values ('BR-261127-VAULT1', 'Ada Lovelace') $$, 'the-vault''s host sees the-vault''s events and not nora-kitchen''s');
 select throws_ok($$ insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, status, party_size, starts_at, ends_at, actor_role)
-                    values ('00000000-0000-4000-b000-000000000002', 2, '2026-11-27', gen_random_uuid(), 'BR-FORGED', 'booking', 'confirmed', 2,
+                    values (tests.venue_id('the-vault'), 2, '2026-11-27', gen_random_uuid(), 'BR-FORGED', 'booking', 'confirmed', 2,
                             '2026-11-27 22:00Z', '2026-11-28 01:00Z', 'host') $$,
   '42501', 'permission denied for table staff_events', 'staff read the feed but cannot write to it');
 
--- nora-kitchen's host (203)
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000203", "role": "authenticated"}';
+-- nora-kitchen's host
+select tests.authenticate_as_seed_user('host@nora-kitchen.test');
 select results_eq($$ select reference, guest_name from public.staff_events $$,
   $$ values ('BR-261127-NORA01', 'Grace Hopper') $$, 'nora-kitchen''s host sees only nora-kitchen''s events');
 
--- northern-nights' owner (101) is staff at every venue of the operator, the-vault included
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000101", "role": "authenticated"}';
+-- northern-nights' owner is staff at every venue of the operator, the-vault included
+select tests.authenticate_as_seed_user('owner@northern-nights.test');
 select results_eq($$ select reference from public.staff_events $$,
   $$ values ('BR-261127-VAULT1') $$, 'the operator''s owner sees the-vault''s events, not another operator''s');
 

@@ -8,8 +8,8 @@ select tests.freeze_time('2026-11-25 12:00Z');
 delete from public.staff_events;
 
 select tests.authenticate_as_anon();
-select public.book(p_venue_id => '00000000-0000-4000-b000-000000000002', p_party_size => 14, p_date => '2026-11-28',
-  p_slot => 'late', p_unit_ids => array['00000000-0000-4000-c002-000000000003']::uuid[],
+select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 14, p_date => '2026-11-28',
+  p_slot => 'late', p_unit_ids => array[tests.unit_id('the-vault', 'mezzanine')],
   p_guest => '{"name": "Max Planck", "email": "max@example.test", "date_of_birth": "1988-02-28"}') as request \gset
 select :'request'::jsonb ->> 'id' as request_id \gset
 -- back to postgres to look, keeping the guest's claims for the commit-time trigger (as the Edge Functions do)
@@ -28,15 +28,14 @@ select results_eq($$ select booking_id, reference, service_date, party_size, uni
   'it names the booking, its units and the guest, made by a guest');
 
 set constraints all deferred;
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@the-vault.test');
 select public.approve(:'request_id') ->> 'status' as approved \gset
 set constraints all immediate;
 select tests.clear_authentication();
 select results_eq($$ select seq - min(seq) over (), previous_status::text, status::text, units, actor_role, actor_user_id
                      from public.staff_events order by seq $$,
   $$ values (0::bigint, null, 'pending_approval', '{mezzanine}'::text[], 'guest', null::uuid),
-            (1, 'pending_approval', 'confirmed', '{mezzanine}', 'manager', '00000000-0000-4000-8000-000000000104') $$,
+            (1, 'pending_approval', 'confirmed', '{mezzanine}', 'manager', tests.user_id('manager@the-vault.test')) $$,
   'the approval is the next row of the venue''s feed: pending_approval → confirmed by the-vault''s manager');
 select is((select array_agg(distinct guest_name) from public.staff_events), array['Max Planck'],
   'every row of the booking carries the guest''s name');
@@ -44,8 +43,7 @@ select is((select array_agg(distinct guest_name) from public.staff_events), arra
 -- the manager erases the client: the name goes from the staff feed too
 select client_id as client, (select count(*) from public.staff_events) as rows_before
   from tablehold.bookings where id = :'request_id' \gset
-set local role authenticated;
-set local request.jwt.claims = '{"sub": "00000000-0000-4000-8000-000000000104", "role": "authenticated"}';
+select tests.authenticate_as_seed_user('manager@the-vault.test');
 select public.client_erase(:'client') ->> 'name' as erased \gset
 select tests.clear_authentication();
 select results_eq($$ select count(*), count(guest_name) from public.staff_events $$,

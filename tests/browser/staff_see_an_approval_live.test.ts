@@ -3,10 +3,12 @@
 // the booking confirmed within two seconds, with who did it (seed 003: "display who changed status").
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeAll, sql } from '../support/db';
-import { credentials, freeSlot, guest, invoke, seed, userToken } from '../support/http';
+import { demoSeed } from '../support/demo';
+import { credentials, freeSlot, guest, invoke, userToken } from '../support/http';
 import { demoUrl, openBrowser, type Person, requireChromium, screenshot, textOf } from '../support/browser';
 
 const db = sql(1);
+const seed = await demoSeed(db);
 let people: Person[] = [];
 
 afterAll(async () => {

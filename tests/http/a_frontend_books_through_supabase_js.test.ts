@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, sql } from '../support/db';
+import { demoSeed } from '../support/demo';
 import {
-  createUser, type Credential, credentials, freeSlot, guest, invoke, outcome, quietStart, type Reply, seed,
+  createUser, type Credential, credentials, freeSlot, guest, invoke, outcome, quietStart, type Reply,
 } from '../support/http';
 
 const db = sql(2);
+const seed = await demoSeed(db);
 afterAll(closeAll);
 const V = seed.vault;
 

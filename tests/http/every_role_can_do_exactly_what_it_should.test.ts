@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, sql } from '../support/db';
+import { demoSeed } from '../support/demo';
 import {
   asGuest, createApiKey, createUser, type Credential, credentials, engine, freeSlot, guest, invoke, type Method,
-  outcome, quietStart, type Reply, seed,
+  outcome, quietStart, type Reply,
 } from '../support/http';
 
 const db = sql(2);
+const seed = await demoSeed(db);
 
 const V = seed.vault;
 const Y = 'ok', U = 401, F = 403, N = 404;

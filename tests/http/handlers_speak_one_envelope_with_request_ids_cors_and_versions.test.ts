@@ -6,9 +6,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type 
 import { availability } from '../../functions/availability/routes.ts';
 import { book } from '../../functions/book/routes.ts';
 import { closeAll, sql } from '../support/db';
-import { buildRequest, callHandler, type Credential, credentials, freeSlot, guest, inProcess, readReply, seed } from '../support/http';
+import { demoSeed } from '../support/demo';
+import { buildRequest, callHandler, type Credential, credentials, freeSlot, guest, inProcess, readReply } from '../support/http';
 
 const db = sql(4);
+const seed = await demoSeed(db);
 let anon: Credential;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -8,9 +8,11 @@ import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeys, signToken } from '../../scripts/local-keys.mjs';
 import { closeAll, sql } from '../support/db';
-import { createApiKey, credentials, freeSlot, functionsUrl, guest, headersOf, outcome, readReply, type Reply, seed, userToken } from '../support/http';
+import { demoSeed } from '../support/demo';
+import { createApiKey, credentials, freeSlot, functionsUrl, guest, headersOf, outcome, readReply, type Reply, userToken } from '../support/http';
 
 const db = sql(2);
+const seed = await demoSeed(db);
 afterAll(closeAll);
 const V = seed.vault;
 

@@ -6,13 +6,15 @@
 // each stream keeps its own ?date= filter; only staff of the venue may open the feed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAll, deferred, session, type Sql, sql, type Tx } from '../support/db';
+import { demoSeed } from '../support/demo';
 import { createVenue } from '../support/fixtures';
 import {
-  type Credential, createUser, credentials, engine, freeSlot, functionsUrl, guest, headersOf, invoke, outcome, pathWithQuery, seed,
+  type Credential, createUser, credentials, engine, freeSlot, functionsUrl, guest, headersOf, invoke, outcome, pathWithQuery,
 } from '../support/http';
 import { closeStreams, idsOf, lastId, openSse, type SseStream, until } from '../support/sse';
 
 const db = sql(2);
+const seed = await demoSeed(db);
 const V = seed.vault;
 const streams: SseStream[] = [];
 const as = {} as Record<'host' | 'manager' | 'noraHost' | 'copperManager' | 'publishable' | 'nobody', Credential>;

@@ -1,19 +1,19 @@
-// Shared by the SDK unit tests: a small snapshot of the demo club (the-vault) plus a table, event
-// rows, and scripted stand-ins for the network (a transport, snapshot fetches, sleeps) that the
-// tests drive step by step. No network, no database.
+// Shared by the SDK unit tests: a small snapshot shaped like the demo club (the-vault) plus a table,
+// event rows, and scripted stand-ins for the network (a transport, snapshot fetches, sleeps) that the
+// tests drive step by step. No network, no database: the ids are made up afresh on every run.
 import { AvailabilityFeed, type FeedStatus } from '../../sdk/src/index.ts';
 import type { AvailabilityEvent, Snapshot, SnapshotUnit, Transport, TransportHandlers } from '../../sdk/src/index.ts';
 
-export const VENUE = '00000000-0000-4000-b000-000000000002';
+export const VENUE = crypto.randomUUID();
 export const DATE = '2026-12-04';
 export const CHANNEL = `${VENUE}:${DATE}`;
 
 /** pooled, slot mode: 10 standing tables of up to 6 */
-export const STANDING = '00000000-0000-4000-c002-000000000004';
+export const STANDING = crypto.randomUUID();
 /** exclusive, slot mode: a booth for 4 to 10 */
-export const BOOTH = '00000000-0000-4000-c002-000000000001';
+export const BOOTH = crypto.randomUUID();
 /** exclusive, time mode: a table for 2 to 4 */
-export const TABLE = '00000000-0000-4000-c003-000000000003';
+export const TABLE = crypto.randomUUID();
 
 export const EARLY = { starts_at: '2026-12-04T22:00:00+00:00', ends_at: '2026-12-05T01:00:00+00:00' };
 export const LATE = { starts_at: '2026-12-05T01:00:00+00:00', ends_at: '2026-12-05T04:00:00+00:00' };

@@ -6,7 +6,7 @@ import { snapshot, STANDING, VENUE } from './fixtures.ts';
 
 const BASE = 'http://127.0.0.1:54321';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const BOOKING_ID = '6f1c2a9e-0000-4000-8000-000000000001';
+const BOOKING_ID = crypto.randomUUID();
 const TOKEN = 'a'.repeat(48);
 
 interface Sent {

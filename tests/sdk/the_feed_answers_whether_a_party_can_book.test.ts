@@ -43,8 +43,9 @@ describe('remaining and canBook', () => {
     expect(feed.canBook(STANDING, 2)).toBe(false);
     expect(feed.canBook(STANDING, 2, { slot: 'brunch' })).toBe(false);
     expect(feed.canBook(STANDING, 0, { slot: 'early' })).toBe(false);
-    expect(feed.canBook('00000000-0000-4000-c002-000000000099', 2, { slot: 'early' })).toBe(false);
-    expect(feed.remaining('00000000-0000-4000-c002-000000000099', 'early')).toBeUndefined();
+    const unknownUnit = crypto.randomUUID();
+    expect(feed.canBook(unknownUnit, 2, { slot: 'early' })).toBe(false);
+    expect(feed.remaining(unknownUnit, 'early')).toBeUndefined();
 
     transport.current.handlers.onEvent(event(6, { remaining: 0, reason: 'out_of_service' }));
     transport.current.handlers.onEvent(event(7, { ...LATE, remaining: 0, reason: 'out_of_service' }));

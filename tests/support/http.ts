@@ -1,6 +1,6 @@
 // Helpers for the HTTP API tests: who is calling (a credential per role, sent the way supabase-js
 // sends it), one call shape for both transports (a handler in-process, or the functions server over
-// HTTP through supabase-js), the seed's fixed ids, and SQL finders for a free spot on the seed venues.
+// HTTP through supabase-js), and SQL finders for a free spot on the seed venues (their ids: ./demo.ts).
 //
 // The HTTP layer runs on the real clock, so bookings go 20 to 60 days ahead of today. Other files
 // book the same seed venues, so tests never hard-code a date: they ask the database for a spot that
@@ -12,28 +12,9 @@ import { functionsEnv, signToken } from '../../scripts/local-keys.mjs';
 import { useDb } from '../../functions/_shared/db.ts';
 import type { EdgeFunction } from '../../functions/_shared/app.ts';
 import type { Sql, Tx } from './db';
+import { demoSeed } from './demo';
 
-// --- the seed (supabase/seed.sql) ---
-
-export const seed = {
-  vault: {
-    id: '00000000-0000-4000-b000-000000000002',
-    booth1: '00000000-0000-4000-c002-000000000001',
-    booth2: '00000000-0000-4000-c002-000000000002',
-    mezzanine: '00000000-0000-4000-c002-000000000003',
-    standing: '00000000-0000-4000-c002-000000000004',
-  },
-  nora: { id: '00000000-0000-4000-b000-000000000003', t1: '00000000-0000-4000-c003-000000000001' },
-  copper: { id: '00000000-0000-4000-b000-000000000001' },
-  users: {
-    northernOwner: '00000000-0000-4000-8000-000000000101',
-    copperManager: '00000000-0000-4000-8000-000000000102',
-    vaultManager: '00000000-0000-4000-8000-000000000104',
-    vaultHost: '00000000-0000-4000-8000-000000000105',
-    noraManager: '00000000-0000-4000-8000-000000000202',
-    noraHost: '00000000-0000-4000-8000-000000000203',
-  },
-} as const;
+// --- the guests ---
 
 /** A guest's details, unique per call; with a date of birth, as the-vault (18+) needs. */
 export const guest = (label = 'guest') => ({
@@ -301,7 +282,8 @@ export async function freeSlot(db: Sql, unitId: string, { units = 1, from = 20, 
 /** The first start time 20–60 days ahead at nora-kitchen (or a venue like it) with nothing booked
  *  within 165 minutes either side (the longest turn plus the buffer): any table is free then, and
  *  no pacing bucket has covers in it. */
-export async function quietStart(db: Sql, venueId: string = seed.nora.id, { from = 20, to = 60 } = {}): Promise<{ date: string; start: string }> {
+export async function quietStart(db: Sql, venueId?: string, { from = 20, to = 60 } = {}): Promise<{ date: string; start: string }> {
+  venueId ??= (await demoSeed(db)).nora.id;
   const [spot] = await db`
     select d::date::text as date, g.at
     from generate_series(current_date + ${from}::int, current_date + ${to}::int, interval '1 day') d
