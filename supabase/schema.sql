@@ -2104,22 +2104,27 @@ ALTER FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_statu
 -- Name: exclusive_overlap(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT taken boolean, OUT lapsed boolean) RETURNS record
+CREATE FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
+  v_row record;
 begin
-  select coalesce(bool_or(a.expires_at is null or a.expires_at > v_now), false),
-         coalesce(bool_or(a.expires_at <= v_now), false)
-    into taken, lapsed
+  select coalesce(bool_or(a.expires_at is null or a.expires_at > v_now), false) as taken,
+         coalesce(bool_or(a.expires_at <= v_now), false) as lapsed,
+         (select u from tablehold.units u where u.id = p_unit_id) as unit
+    into v_row
     from tablehold.allocations a
    where a.unit_id = p_unit_id and a.active and a.during && p_window and a.id is distinct from p_exclude_id;
+  taken := v_row.taken;
+  lapsed := v_row.lapsed;
+  unit := v_row.unit;
 end;
 $$;
 
-ALTER FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean) OWNER TO postgres;
+ALTER FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) OWNER TO postgres;
 
 --
 -- Name: expire_stale_holds(uuid, tstzrange); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3001,12 +3006,13 @@ ALTER FUNCTION tablehold.plan_time(p_venue tablehold.venues, p_mode tablehold.bo
 -- Name: pooled_use(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT used integer, OUT lapsed boolean) RETURNS record
+CREATE FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
+  v_row record;
 begin
   with overlapping as (
     select a.during, a.quantity, a.expires_at <= v_now as lapsed
@@ -3022,14 +3028,18 @@ begin
     union
     select lower(l.during) from live l where lower(l.during) > lower(p_window)
   )
-  select coalesce(max((select coalesce(sum(l.quantity), 0) from live l where l.during @> i.t)), 0)::int,
-         coalesce((select bool_or(o.lapsed) from overlapping o), false)
-    into used, lapsed
+  select coalesce(max((select coalesce(sum(l.quantity), 0) from live l where l.during @> i.t)), 0)::int as used,
+         coalesce((select bool_or(o.lapsed) from overlapping o), false) as lapsed,
+         (select u from tablehold.units u where u.id = p_unit_id) as unit
+    into v_row
     from instants i;
+  used := v_row.used;
+  lapsed := v_row.lapsed;
+  unit := v_row.unit;
 end;
 $$;
 
-ALTER FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean) OWNER TO postgres;
+ALTER FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) OWNER TO postgres;
 
 --
 -- Name: prune_idempotency_keys(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3438,6 +3448,7 @@ declare
   v_outer text := coalesce(current_setting('tablehold.engine_writes', true), '');
   v_reason text := tablehold.event_reason_for(p_booking.kind, p_booking.status, true);
   v_used int[] := '{}';
+  v_units tablehold.units[] := '{}';
   v_unit tablehold.units;
   v_use record;
   v_remaining int;
@@ -3450,6 +3461,7 @@ begin
     perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('problem', 'the booking does not hold inventory',
       'status', p_booking.status));
   end if;
+  -- the units as they are now (read with each count, under the lock): the events below use them
   foreach v_unit in array p_units loop
     v_use := tablehold.unit_free_check(v_unit, p_plan.occupies, p_quantity, p_booking.kind);
     if v_use.lapsed then
@@ -3458,6 +3470,7 @@ begin
       v_was := set_config('tablehold.engine_writes', v_outer, true);
     end if;
     v_used := v_used || v_use.used;
+    v_units := v_units || v_use.unit;
   end loop;
 
   v_was := set_config('tablehold.engine_writes', 'on', true);
@@ -3466,20 +3479,20 @@ begin
       insert into tablehold.allocations (booking_id, unit_id, venue_id, service_date, during, quantity, exclusive, active, expires_at)
       select p_booking.id, u.id, p_booking.venue_id, p_booking.service_date, p_plan.occupies, p_quantity,
              u.capacity_mode = 'exclusive', true, case when p_booking.status = 'held' then p_booking.hold_expires_at end
-        from unnest(p_units) u
+        from unnest(v_units) u
       returning *
     )
     select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', t.quantity) order by u.code),
            jsonb_agg(to_jsonb(t) order by t.id)
       into units, allocations
-      from taken t join unnest(p_units) u on u.id = t.unit_id;
+      from taken t join unnest(v_units) u on u.id = t.unit_id;
   exception when exclusion_violation then
     perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', (select array_agg(u.id) from unnest(p_units) u)));
   end;
   v_was := set_config('tablehold.engine_writes', v_outer, true);
 
-  for i in 1 .. cardinality(p_units) loop
-    v_unit := p_units[i];
+  for i in 1 .. cardinality(v_units) loop
+    v_unit := v_units[i];
     if v_unit.capacity_mode = 'exclusive' then
       version := tablehold.append_event(v_unit, p_booking.service_date, null, p_plan.occupies,
         'available', 'unavailable', 0, v_reason);
@@ -4099,36 +4112,40 @@ ALTER FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) OWNER
 -- Name: unit_free_check(tablehold.units, tstzrange, integer, tablehold.booking_kind, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint DEFAULT NULL::bigint, OUT lapsed boolean, OUT used integer) RETURNS record
+CREATE FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint DEFAULT NULL::bigint, OUT lapsed boolean, OUT used integer, OUT unit tablehold.units) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  v_overlap record;
+  v_exclusive record;
+  v_pooled record;
+  v_taken boolean := false;
 begin
-  if p_unit.out_of_service and p_kind = 'booking' then
-    perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
-      jsonb_build_object('unit_id', p_unit.id, 'out_of_service', true));
-  end if;
   if p_unit.capacity_mode = 'exclusive' then
-    v_overlap := tablehold.exclusive_overlap(p_unit.id, p_window, p_exclude_id);
-    if v_overlap.taken then
-      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type), jsonb_build_object('unit_id', p_unit.id));
-    end if;
+    v_exclusive := tablehold.exclusive_overlap(p_unit.id, p_window, p_exclude_id);
+    unit := v_exclusive.unit;
+    lapsed := v_exclusive.lapsed;
+    v_taken := v_exclusive.taken;
     used := 0;
   else
-    v_overlap := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
-    if v_overlap.used + p_quantity > p_unit.capacity then
-      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
-        jsonb_build_object('unit_id', p_unit.id, 'remaining', greatest(p_unit.capacity - v_overlap.used, 0)));
-    end if;
-    used := v_overlap.used;
+    v_pooled := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
+    unit := v_pooled.unit;
+    lapsed := v_pooled.lapsed;
+    used := v_pooled.used;
+    v_taken := used + p_quantity > unit.capacity;
   end if;
-  lapsed := v_overlap.lapsed;
+  if unit.out_of_service and p_kind = 'booking' then
+    perform tablehold.fail(tablehold.unavailable_code(unit.unit_type),
+      jsonb_build_object('unit_id', unit.id, 'out_of_service', true));
+  end if;
+  if v_taken then
+    perform tablehold.fail(tablehold.unavailable_code(unit.unit_type), jsonb_build_object('unit_id', unit.id)
+      || case when unit.capacity_mode = 'pooled' then jsonb_build_object('remaining', greatest(unit.capacity - used, 0)) else '{}' end);
+  end if;
 end;
 $$;
 
-ALTER FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) OWNER TO postgres;
+ALTER FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer, OUT unit tablehold.units) OWNER TO postgres;
 
 --
 -- Name: used_at_peak(uuid, tstzrange, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -6358,11 +6375,11 @@ REVOKE ALL ON FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind,
 GRANT ALL ON FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_status tablehold.booking_status, p_taken boolean) TO service_role;
 
 --
--- Name: FUNCTION exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) TO service_role;
 
 --
 -- Name: FUNCTION expire_stale_holds(p_unit_id uuid, p_window tstzrange); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6512,11 +6529,11 @@ REVOKE ALL ON FUNCTION tablehold.plan_time(p_venue tablehold.venues, p_mode tabl
 GRANT ALL ON FUNCTION tablehold.plan_time(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_party_size integer, p_date date, p_slot text, p_start timestamp with time zone, p_override boolean) TO service_role;
 
 --
--- Name: FUNCTION pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) TO service_role;
 
 --
 -- Name: FUNCTION prune_idempotency_keys(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6785,11 +6802,11 @@ REVOKE ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_typ
 GRANT ALL ON FUNCTION tablehold.unavailable_code(p_unit_type tablehold.unit_type) TO service_role;
 
 --
--- Name: FUNCTION unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer, OUT unit tablehold.units); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer, OUT unit tablehold.units) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity integer, p_kind tablehold.booking_kind, p_exclude_id bigint, OUT lapsed boolean, OUT used integer, OUT unit tablehold.units) TO service_role;
 
 --
 -- Name: FUNCTION used_at_peak(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint); Type: ACL; Schema: tablehold; Owner: postgres

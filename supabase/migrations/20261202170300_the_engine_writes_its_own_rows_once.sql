@@ -455,42 +455,131 @@ $$;
 -- Taking inventory ------------------------------------------------------------------------------
 
 drop function tablehold.unit_free_check(tablehold.units, tstzrange, int, tablehold.booking_kind, bigint);
+drop function tablehold.used_at_peak(uuid, tstzrange, bigint);
+drop function tablehold.pooled_use(uuid, tstzrange, bigint);
+drop function tablehold.exclusive_overlap(uuid, tstzrange, bigint);
 
-/** Whether p_unit can take p_quantity over p_window right now: raises the unit's unavailable code
- *  when it is out of service (for a guest booking, not a staff block), taken (exclusive: a live
- *  allocation overlaps) or would go over capacity (pooled). Returns the units in use at the
- *  window's busiest instant (used; for an exclusive unit 0) and whether a lapsed hold nobody has
- *  expired yet overlaps the window (lapsed; never counted, the caller that takes the unit expires
- *  it). The one home of the capacity rule: the lock-free refusal calls it on the committed state,
- *  tablehold.take and the allocation trigger again under the channel lock. */
-create function tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity int,
-  p_kind tablehold.booking_kind, p_exclude_id bigint default null, out lapsed boolean, out used int)
+/** A pooled unit's use over p_window: the units in use at the busiest instant by active
+ *  allocations whose hold has not lapsed (leaving out p_exclude_id), whether a lapsed hold that
+ *  nobody has expired yet overlaps the window, and the unit's row as this statement reads it (its
+ *  capacity and service state now, not when the caller first read it). The peak is reached at the
+ *  window start or at some allocation's start, so only those instants are checked. One query
+ *  whatever the number of live holds, narrowed by the GiST index on (unit_id, during). */
+create function tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint default null,
+  out used int, out lapsed boolean, out unit tablehold.units)
 language plpgsql
 stable
 set search_path = ''
 as $$
 declare
-  v_overlap record;
+  v_now timestamptz := tablehold.clock();
+  v_row record;
 begin
-  if p_unit.out_of_service and p_kind = 'booking' then
-    perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
-      jsonb_build_object('unit_id', p_unit.id, 'out_of_service', true));
-  end if;
+  with overlapping as (
+    select a.during, a.quantity, a.expires_at <= v_now as lapsed
+    from tablehold.allocations a
+    where a.unit_id = p_unit_id
+      and a.active
+      and a.during && p_window
+      and a.id is distinct from p_exclude_id
+  ), live as (
+    select o.during, o.quantity from overlapping o where o.lapsed is not true
+  ), instants as (
+    select lower(p_window) as t
+    union
+    select lower(l.during) from live l where lower(l.during) > lower(p_window)
+  )
+  select coalesce(max((select coalesce(sum(l.quantity), 0) from live l where l.during @> i.t)), 0)::int as used,
+         coalesce((select bool_or(o.lapsed) from overlapping o), false) as lapsed,
+         (select u from tablehold.units u where u.id = p_unit_id) as unit
+    into v_row
+    from instants i;
+  used := v_row.used;
+  lapsed := v_row.lapsed;
+  unit := v_row.unit;
+end;
+$$;
+
+/** Units of a pooled unit in use at the busiest instant of p_window (tablehold.pooled_use). */
+create function tablehold.used_at_peak(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint default null)
+returns int
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return (tablehold.pooled_use(p_unit_id, p_window, p_exclude_id)).used;
+end;
+$$;
+
+/** Whether an exclusive unit is taken over p_window right now (a live allocation overlaps it),
+ *  whether a lapsed hold nobody has expired yet overlaps it (it must be expired before the
+ *  exclusion constraint lets anything in), and the unit's row as this statement reads it. One
+ *  query. */
+create function tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint default null,
+  out taken boolean, out lapsed boolean, out unit tablehold.units)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_row record;
+begin
+  select coalesce(bool_or(a.expires_at is null or a.expires_at > v_now), false) as taken,
+         coalesce(bool_or(a.expires_at <= v_now), false) as lapsed,
+         (select u from tablehold.units u where u.id = p_unit_id) as unit
+    into v_row
+    from tablehold.allocations a
+   where a.unit_id = p_unit_id and a.active and a.during && p_window and a.id is distinct from p_exclude_id;
+  taken := v_row.taken;
+  lapsed := v_row.lapsed;
+  unit := v_row.unit;
+end;
+$$;
+
+/** Whether p_unit can take p_quantity over p_window right now: raises the unit's unavailable code
+ *  when it is out of service (for a guest booking, not a staff block), taken (exclusive: a live
+ *  allocation overlaps) or would go over capacity (pooled). Decides on the unit's row as the count
+ *  reads it (WARNING: p_unit may have been read before the channel lock; a capacity or service
+ *  change committed since must count). Returns the units in use at the window's busiest instant
+ *  (used; for an exclusive unit 0), whether a lapsed hold nobody has expired yet overlaps the
+ *  window (lapsed; never counted, the caller that takes the unit expires it), and that row (unit).
+ *  The one home of the capacity rule: the lock-free refusal calls it on the committed state,
+ *  tablehold.take and the allocation trigger again under the channel lock. */
+create function tablehold.unit_free_check(p_unit tablehold.units, p_window tstzrange, p_quantity int,
+  p_kind tablehold.booking_kind, p_exclude_id bigint default null,
+  out lapsed boolean, out used int, out unit tablehold.units)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_exclusive record;
+  v_pooled record;
+  v_taken boolean := false;
+begin
   if p_unit.capacity_mode = 'exclusive' then
-    v_overlap := tablehold.exclusive_overlap(p_unit.id, p_window, p_exclude_id);
-    if v_overlap.taken then
-      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type), jsonb_build_object('unit_id', p_unit.id));
-    end if;
+    v_exclusive := tablehold.exclusive_overlap(p_unit.id, p_window, p_exclude_id);
+    unit := v_exclusive.unit;
+    lapsed := v_exclusive.lapsed;
+    v_taken := v_exclusive.taken;
     used := 0;
   else
-    v_overlap := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
-    if v_overlap.used + p_quantity > p_unit.capacity then
-      perform tablehold.fail(tablehold.unavailable_code(p_unit.unit_type),
-        jsonb_build_object('unit_id', p_unit.id, 'remaining', greatest(p_unit.capacity - v_overlap.used, 0)));
-    end if;
-    used := v_overlap.used;
+    v_pooled := tablehold.pooled_use(p_unit.id, p_window, p_exclude_id);
+    unit := v_pooled.unit;
+    lapsed := v_pooled.lapsed;
+    used := v_pooled.used;
+    v_taken := used + p_quantity > unit.capacity;
   end if;
-  lapsed := v_overlap.lapsed;
+  if unit.out_of_service and p_kind = 'booking' then
+    perform tablehold.fail(tablehold.unavailable_code(unit.unit_type),
+      jsonb_build_object('unit_id', unit.id, 'out_of_service', true));
+  end if;
+  if v_taken then
+    perform tablehold.fail(tablehold.unavailable_code(unit.unit_type), jsonb_build_object('unit_id', unit.id)
+      || case when unit.capacity_mode = 'pooled' then jsonb_build_object('remaining', greatest(unit.capacity - used, 0)) else '{}' end);
+  end if;
 end;
 $$;
 
@@ -662,6 +751,7 @@ declare
   v_outer text := coalesce(current_setting('tablehold.engine_writes', true), '');
   v_reason text := tablehold.event_reason_for(p_booking.kind, p_booking.status, true);
   v_used int[] := '{}';
+  v_units tablehold.units[] := '{}';
   v_unit tablehold.units;
   v_use record;
   v_remaining int;
@@ -674,6 +764,7 @@ begin
     perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('problem', 'the booking does not hold inventory',
       'status', p_booking.status));
   end if;
+  -- the units as they are now (read with each count, under the lock): the events below use them
   foreach v_unit in array p_units loop
     v_use := tablehold.unit_free_check(v_unit, p_plan.occupies, p_quantity, p_booking.kind);
     if v_use.lapsed then
@@ -682,6 +773,7 @@ begin
       v_was := set_config('tablehold.engine_writes', v_outer, true);
     end if;
     v_used := v_used || v_use.used;
+    v_units := v_units || v_use.unit;
   end loop;
 
   v_was := set_config('tablehold.engine_writes', 'on', true);
@@ -690,20 +782,20 @@ begin
       insert into tablehold.allocations (booking_id, unit_id, venue_id, service_date, during, quantity, exclusive, active, expires_at)
       select p_booking.id, u.id, p_booking.venue_id, p_booking.service_date, p_plan.occupies, p_quantity,
              u.capacity_mode = 'exclusive', true, case when p_booking.status = 'held' then p_booking.hold_expires_at end
-        from unnest(p_units) u
+        from unnest(v_units) u
       returning *
     )
     select jsonb_agg(jsonb_build_object('unit_id', u.id, 'code', u.code, 'name', u.name, 'quantity', t.quantity) order by u.code),
            jsonb_agg(to_jsonb(t) order by t.id)
       into units, allocations
-      from taken t join unnest(p_units) u on u.id = t.unit_id;
+      from taken t join unnest(v_units) u on u.id = t.unit_id;
   exception when exclusion_violation then
     perform tablehold.fail('TABLE_NOT_AVAILABLE', jsonb_build_object('unit_ids', (select array_agg(u.id) from unnest(p_units) u)));
   end;
   v_was := set_config('tablehold.engine_writes', v_outer, true);
 
-  for i in 1 .. cardinality(p_units) loop
-    v_unit := p_units[i];
+  for i in 1 .. cardinality(v_units) loop
+    v_unit := v_units[i];
     if v_unit.capacity_mode = 'exclusive' then
       version := tablehold.append_event(v_unit, p_booking.service_date, null, p_plan.occupies,
         'available', 'unavailable', 0, v_reason);
