@@ -824,9 +824,6 @@ CREATE FUNCTION public.refresh_channel(p_venue_id uuid, p_date date) RETURNS int
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
-declare
-  v_id uuid;
-  v_count int := 0;
 begin
   perform tablehold.venue(p_venue_id);
   if p_date is null then
@@ -838,18 +835,7 @@ begin
                    and b.status = 'held' and b.hold_expires_at <= tablehold.clock()) then
     return 0;
   end if;
-  perform tablehold.lock_channels(p_venue_id, array[p_date]);
-  for v_id in
-    select b.id from tablehold.bookings b
-    where b.venue_id = p_venue_id and b.service_date = p_date
-      and b.status = 'held' and b.hold_expires_at <= tablehold.clock()
-    order by b.id
-  loop
-    update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
-     where b.id = v_id and b.status = 'held';
-    v_count := v_count + 1;
-  end loop;
-  return v_count;
+  return tablehold.sweep_channel(p_venue_id, p_date);
 end;
 $$;
 
@@ -949,23 +935,22 @@ CREATE FUNCTION public.sweep_expired_holds(p_limit integer DEFAULT 500) RETURNS 
     SET search_path TO ''
     AS $$
 declare
-  v_hold record;
-  v_swept int := 0;
+  c_trusted constant int := 4;  -- tablehold.caller_rank: the service role, or a session with no JWT (cron, Studio)
+  v_left int := greatest(coalesce(p_limit, 500), 1);
+  v_now timestamptz := tablehold.clock();
+  v_channel record;
 begin
-  perform tablehold.require_rank(null, 4);
-  -- channel by channel, in the engine's lock order (venue, date)
-  for v_hold in
-    select b.id, b.venue_id, b.service_date from tablehold.bookings b
-    where b.status = 'held' and b.hold_expires_at <= tablehold.clock()
-    order by b.venue_id, b.service_date, b.id
-    limit greatest(coalesce(p_limit, 500), 1)
+  perform tablehold.require_rank(null, c_trusted);
+  for v_channel in
+    select b.venue_id, b.service_date from tablehold.bookings b
+     where b.status = 'held' and b.hold_expires_at <= v_now
+     group by b.venue_id, b.service_date
+     order by b.venue_id, b.service_date
   loop
-    perform tablehold.lock_channels(v_hold.venue_id, array[v_hold.service_date]);
-    update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
-     where b.id = v_hold.id and b.status = 'held' and b.hold_expires_at <= tablehold.clock();
-    v_swept := v_swept + 1;
+    v_left := v_left - tablehold.sweep_channel(v_channel.venue_id, v_channel.service_date, v_left);
+    exit when v_left <= 0;
   end loop;
-  return v_swept;
+  return greatest(coalesce(p_limit, 500), 1) - v_left;
 end;
 $$;
 
@@ -975,7 +960,7 @@ ALTER FUNCTION public.sweep_expired_holds(p_limit integer) OWNER TO postgres;
 -- Name: FUNCTION sweep_expired_holds(p_limit integer); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.sweep_expired_holds(p_limit integer) IS 'Expire holds whose TTL has passed. Run by pg_cron (job tablehold-sweep-expired-holds).';
+COMMENT ON FUNCTION public.sweep_expired_holds(p_limit integer) IS 'Expire up to p_limit holds whose TTL has passed, each channel''s as one set, in one transaction (the caller''s). The pg_cron job calls tablehold.sweep_expired_holds_in_batches, which commits between batches.';
 
 --
 -- Name: table_live_status(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
@@ -2127,6 +2112,54 @@ $$;
 ALTER FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) OWNER TO postgres;
 
 --
+-- Name: expire_holds(uuid[]); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.expire_holds(p_booking_ids uuid[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_ids uuid[];
+  v_was text;
+  v_key record;
+begin
+  -- lock them and keep the ones still held and lapsed: a confirmation that committed first wins
+  select coalesce(array_agg(h.id order by h.id), '{}') into v_ids
+    from (select b.id from tablehold.bookings b
+           where b.id = any (p_booking_ids) and b.status = 'held' and b.hold_expires_at <= v_now
+           order by b.id
+             for update) h;
+  if cardinality(v_ids) = 0 then
+    return 0;
+  end if;
+
+  v_was := tablehold.engine_on();
+  -- each changed key once, in its final state; the allocation trigger's own check then adds nothing
+  for v_key in
+    select distinct a.service_date, a.unit_id, a.during
+      from tablehold.allocations a
+     where a.booking_id = any (v_ids) and a.active and not a.superseded
+     order by a.service_date, a.unit_id, a.during
+  loop
+    perform tablehold.emit_unit_events(v_key.unit_id, v_key.service_date, v_key.during, 'hold_expired');
+  end loop;
+  -- the booking trigger would release these one booking at a time; released first, it finds none
+  update tablehold.allocations a
+     set active = false, expires_at = null
+   where a.booking_id = any (v_ids) and a.active and not a.superseded;
+  update tablehold.bookings b
+     set status = 'expired', status_reason = 'hold_expired'
+   where b.id = any (v_ids);
+  v_was := tablehold.engine_restore(v_was);
+  return cardinality(v_ids);
+end;
+$$;
+
+ALTER FUNCTION tablehold.expire_holds(p_booking_ids uuid[]) OWNER TO postgres;
+
+--
 -- Name: expire_stale_holds(uuid, tstzrange); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2136,18 +2169,10 @@ CREATE FUNCTION tablehold.expire_stale_holds(p_unit_id uuid, p_window tstzrange)
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
-  v_count int;
 begin
-  update tablehold.bookings b
-     set status = 'expired', status_reason = 'hold_expired'
-   where b.status = 'held'
-     and b.hold_expires_at <= v_now
-     and b.id in (
-       select a.booking_id from tablehold.allocations a
-       where a.unit_id = p_unit_id and a.active and a.during && p_window and a.expires_at <= v_now
-     );
-  get diagnostics v_count = row_count;
-  return v_count;
+  return tablehold.expire_holds(array(
+    select a.booking_id from tablehold.allocations a
+     where a.unit_id = p_unit_id and a.active and a.during && p_window and a.expires_at <= v_now));
 end;
 $$;
 
@@ -3332,6 +3357,56 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) OWNER TO postgres;
+
+--
+-- Name: sweep_channel(uuid, date, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.sweep_channel(p_venue_id uuid, p_service_date date, p_limit integer DEFAULT NULL::integer) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+begin
+  perform tablehold.lock_channels(p_venue_id, array[p_service_date]);
+  return tablehold.expire_holds(array(
+    select b.id from tablehold.bookings b
+     where b.status = 'held' and b.hold_expires_at <= v_now
+       and b.venue_id = p_venue_id and b.service_date = p_service_date
+     order by b.hold_expires_at, b.id
+     limit p_limit));
+end;
+$$;
+
+ALTER FUNCTION tablehold.sweep_channel(p_venue_id uuid, p_service_date date, p_limit integer) OWNER TO postgres;
+
+--
+-- Name: sweep_expired_holds_in_batches(integer, integer); Type: PROCEDURE; Schema: tablehold; Owner: postgres
+--
+
+CREATE PROCEDURE tablehold.sweep_expired_holds_in_batches(IN p_batch_size integer DEFAULT 100, IN p_max_batches integer DEFAULT 500)
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_batch int := greatest(coalesce(p_batch_size, 100), 1);
+  v_swept int;
+begin
+  for i in 1 .. greatest(coalesce(p_max_batches, 500), 1) loop
+    v_swept := public.sweep_expired_holds(v_batch);
+    commit;
+    exit when v_swept < v_batch;
+  end loop;
+end;
+$$;
+
+ALTER PROCEDURE tablehold.sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer) OWNER TO postgres;
+
+--
+-- Name: PROCEDURE sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON PROCEDURE tablehold.sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer) IS 'The pg_cron job tablehold-sweep-expired-holds: every lapsed hold, in committed batches of p_batch_size.';
 
 --
 -- Name: table_candidate_list(uuid, tstzrange, integer, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -6382,6 +6457,13 @@ REVOKE ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstz
 GRANT ALL ON FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) TO service_role;
 
 --
+-- Name: FUNCTION expire_holds(p_booking_ids uuid[]); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.expire_holds(p_booking_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.expire_holds(p_booking_ids uuid[]) TO service_role;
+
+--
 -- Name: FUNCTION expire_stale_holds(p_unit_id uuid, p_window tstzrange); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6632,6 +6714,20 @@ GRANT ALL ON FUNCTION tablehold.status_holds_inventory(p_status tablehold.bookin
 
 REVOKE ALL ON FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.status_keeps_inventory(p_status tablehold.booking_status) TO service_role;
+
+--
+-- Name: FUNCTION sweep_channel(p_venue_id uuid, p_service_date date, p_limit integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.sweep_channel(p_venue_id uuid, p_service_date date, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.sweep_channel(p_venue_id uuid, p_service_date date, p_limit integer) TO service_role;
+
+--
+-- Name: PROCEDURE sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON PROCEDURE tablehold.sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer) FROM PUBLIC;
+GRANT ALL ON PROCEDURE tablehold.sweep_expired_holds_in_batches(IN p_batch_size integer, IN p_max_batches integer) TO service_role;
 
 --
 -- Name: FUNCTION table_candidate_list(p_venue_id uuid, p_occupies tstzrange, p_party_size integer, p_area_id uuid); Type: ACL; Schema: tablehold; Owner: postgres

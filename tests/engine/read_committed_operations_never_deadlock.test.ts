@@ -3,7 +3,7 @@
 // is spelled out with named sessions; session Y is a staff member editing a booking row in Studio,
 // which holds the other sessions at a chosen step.
 import { afterAll, describe, expect, it } from 'vitest';
-import { blockedBy, closeAll, deferred, inTx, outcomeLabel, rpc, session, type Sql, sql, type Tx } from '../support/db';
+import { blockedBy, closeAll, lockBookingRow, once, outcomeLabel, rpc, session, sql, type Tx, unitsHeldBy } from '../support/db';
 import { createVenue, exclusiveOverlaps } from '../support/fixtures';
 
 const TAKEN = 'TH002 TABLE_NOT_AVAILABLE: Sorry, this table is no longer available at that time.';
@@ -22,32 +22,13 @@ const twoTables = () =>
 /** The three named sessions of an interleaving: Y (Studio), 1 and 2. */
 const sessions = async () => ({ y: await session(), s1: await session(), s2: await session() });
 
-/** Session Y locks a booking row, as an open Studio edit does, until release() commits. */
-function lockBookingRow(y: Sql, bookingId: string) {
-  const locked = deferred();
-  const release = deferred();
-  const done = y.begin(async (tx) => {
-    await tx`select 1 from tablehold.bookings where id = ${bookingId} for update`;
-    locked.resolve();
-    await release.promise;
-  });
-  return { locked: locked.promise, release: () => (release.resolve(), done) };
-}
-
 /** As trusted server code whose clock reads an hour from now, so holds made now have expired for it
  *  but not for the pg_cron sweeper running in the background. */
 async function anHourLater(tx: Tx) {
   await tx`select set_config('tablehold.frozen_now', (now() + interval '1 hour')::text, true)`;
 }
 
-/** One call at READ COMMITTED with no re-run, as a supabase-js .rpc() call makes it. */
-const once = <T>(session: Sql, fn: (tx: Tx) => Promise<T>) => inTx(session, 'read committed', fn, { maxRetries: 0 });
-
-/** The codes of the units a booking holds now. */
-const tableOf = async (bookingId: string) =>
-  (await db`
-    select u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-    where a.booking_id = ${bookingId} and a.active`).map((r) => r.code);
+const tableOf = (bookingId: string) => unitsHeldBy(db, bookingId);
 
 describe('operations at READ COMMITTED never deadlock', () => {
   it('two staff moving two bookings onto each other\'s tables at once are both told TABLE_NOT_AVAILABLE', async () => {

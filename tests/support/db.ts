@@ -171,6 +171,28 @@ export async function session(): Promise<{ db: Sql; pid: number }> {
   return { db, pid };
 }
 
+/** One call at READ COMMITTED with no re-run, as a supabase-js .rpc() call makes it. */
+export const once = <T>(db: Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<Outcome<T>> =>
+  inTx(db, 'read committed', fn, { maxRetries: 0 });
+
+/** Session `y` locks a booking row, as an open Studio edit does, until release() commits. */
+export function lockBookingRow(y: Sql, bookingId: string) {
+  const locked = deferred();
+  const release = deferred();
+  const done = y.begin(async (tx) => {
+    await tx`select 1 from tablehold.bookings where id = ${bookingId} for update`;
+    locked.resolve();
+    await release.promise;
+  });
+  return { locked: locked.promise, release: () => (release.resolve(), done) };
+}
+
+/** The codes of the units a booking holds now (its active allocations). */
+export const unitsHeldBy = async (db: Sql, bookingId: string): Promise<string[]> =>
+  (await db`
+    select u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+    where a.booking_id = ${bookingId} and a.active`).map((r) => r.code as string);
+
 /** Resolves once backend `waiter` is blocked by backend `holder` (pg_blocking_pids), polling
  *  the server rather than sleeping a guessed time; fails after 10 seconds. */
 export async function blockedBy(db: Sql, waiter: number, holder: number): Promise<void> {

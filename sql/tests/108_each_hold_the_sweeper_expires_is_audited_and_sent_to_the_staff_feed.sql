@@ -1,0 +1,45 @@
+-- The sweeper expires holds as a set, but each expired hold leaves the same trail as any other
+-- expiry: an audit row for the booking (held → expired) and one for each allocation it released,
+-- made by the database session that swept (pg_cron runs as postgres), and one line on the venue's
+-- staff feed per booking (held → expired, hold_expired), written at commit. A live hold leaves none.
+begin;
+select plan(6);
+select tests.freeze_time('2026-11-25 12:00Z');
+
+create temp table lapsed (id uuid) on commit drop;
+insert into lapsed select (public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')]::uuid[], p_guest => jsonb_build_object('name', 'Guest ' || n, 'email', 'guest-' || n || '@example.test')) ->> 'id')::uuid
+  from generate_series(1, 3) n;
+insert into lapsed select (public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 6, p_date => '2026-11-27', p_slot => 'early',
+  p_unit_ids => array[tests.unit_id('the-vault', 'vip-booth-1')]::uuid[], p_override => true) ->> 'id')::uuid;
+select tests.freeze_time('2026-11-25 12:03Z');
+select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
+  p_unit_ids => array[tests.unit_id('copper-bar', 'table')]::uuid[]) ->> 'id' as live \gset
+set constraints all immediate;  -- the staff feed of the holds made above
+select coalesce(max(id), 0) as mark, (select coalesce(max(id), 0) from public.staff_events) as feed_mark from tablehold.audit_log \gset
+
+set constraints all deferred;
+select tests.freeze_time('2026-11-25 12:06Z');
+select is(public.sweep_expired_holds(), 4, 'the sweep expires the four lapsed holds');
+
+select set_eq(format($$ select entity_id::uuid, before ->> 'status' as before, after ->> 'status' as after, after ->> 'status_reason' as reason, actor_role, actor_user_id
+                          from tablehold.audit_log where id > %s and entity = 'bookings' $$, :mark),
+  $$ select id, 'held' as before, 'expired' as after, 'hold_expired' as reason, 'postgres' as actor_role, null::uuid as actor_user_id from lapsed $$,
+  'each expired booking has one audit row, held → expired, made by the postgres session');
+select set_eq(format($$ select (after ->> 'booking_id')::uuid, before ->> 'active' as before, after ->> 'active' as after, after ->> 'expires_at' as expires_at
+                          from tablehold.audit_log where id > %s and entity = 'allocations' $$, :mark),
+  $$ select a.booking_id, 'true' as before, 'false' as after, null as expires_at from tablehold.allocations a where a.booking_id in (select id from lapsed) $$,
+  'each allocation it released has one audit row, active → released');
+select is_empty(format($$ select 1 from tablehold.audit_log where id > %s and entity_id = %L $$, :mark, :'live'),
+  'the live hold has no new audit row');
+
+select is_empty(format($$ select 1 from public.staff_events where id > %s $$, :feed_mark), 'nothing reaches the staff feed before commit');
+set constraints all immediate;
+select set_eq(format($$ select booking_id, previous_status::text, status::text, reason, actor_role, units from public.staff_events where id > %s $$, :feed_mark),
+  $$ select b.id, 'held' as previous_status, 'expired' as status, 'hold_expired' as reason, 'database' as actor_role,
+            array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id where a.booking_id = b.id order by u.code)
+       from tablehold.bookings b where b.id in (select id from lapsed) $$,
+  'at commit, one staff feed line per expired booking: held → expired, hold_expired, by the database, with its units');
+
+select * from finish();
+rollback;
