@@ -2123,7 +2123,11 @@ declare
   v_now timestamptz := tablehold.clock();
   v_ids uuid[];
   v_was text;
+  v_set text;
   v_key record;
+  v_written bigint;
+  v_writes_was text := coalesce(current_setting('tablehold.engine_writes', true), '');
+  v_feed_was text := coalesce(current_setting('tablehold.staff_feed_written', true), '');
 begin
   -- lock them and keep the ones still held and lapsed: a confirmation that committed first wins
   select coalesce(array_agg(h.id order by h.id), '{}') into v_ids
@@ -2136,7 +2140,7 @@ begin
   end if;
 
   v_was := tablehold.engine_on();
-  -- each changed key once, in its final state; the allocation trigger's own check then adds nothing
+  -- each changed key once, in its final state
   for v_key in
     select distinct a.service_date, a.unit_id, a.during
       from tablehold.allocations a
@@ -2145,13 +2149,52 @@ begin
   loop
     perform tablehold.emit_unit_events(v_key.unit_id, v_key.service_date, v_key.during, 'hold_expired');
   end loop;
-  -- the booking trigger would release these one booking at a time; released first, it finds none
-  update tablehold.allocations a
-     set active = false, expires_at = null
-   where a.booking_id = any (v_ids) and a.active and not a.superseded;
-  update tablehold.bookings b
-     set status = 'expired', status_reason = 'hold_expired'
-   where b.id = any (v_ids);
+
+  v_set := set_config('tablehold.engine_writes', 'on', true);
+  v_set := set_config('tablehold.staff_feed_written', 'on', true);
+  with held as (  -- the bookings and their allocations as they were (the statement's snapshot)
+    select b as booking,
+           coalesce((select jsonb_agg(to_jsonb(a) order by a.id) from tablehold.allocations a
+                      where a.booking_id = b.id and not a.superseded), '[]') as allocations
+      from tablehold.bookings b where b.id = any (v_ids)
+  ), released as (
+    update tablehold.allocations a set active = false, expires_at = null
+     where a.booking_id = any (v_ids) and a.active and not a.superseded
+    returning a.*
+  ), expired as (
+    update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
+     where b.id = any (v_ids)
+    returning b.*
+  ), feeds as (  -- each venue's next sequence numbers, its feed row locked to commit
+    insert into tablehold.staff_feeds as f (venue_id, seq)
+    select e.venue_id, count(*) from expired e group by e.venue_id
+    on conflict (venue_id) do update set seq = f.seq + excluded.seq
+    returning f.venue_id, f.seq
+  ), lines as (
+    insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, previous_status, status,
+      party_size, starts_at, ends_at, guest_name, units, actor_user_id, actor_role, api_key_id, reason, occurred_at)
+    select e.venue_id,
+           f.seq - count(*) over (partition by e.venue_id) + row_number() over (partition by e.venue_id order by e.id),
+           e.service_date, e.id, e.reference, e.kind, 'held', e.status, e.party_size, lower(e.during), upper(e.during),
+           (select c.name from tablehold.clients c where c.id = e.client_id),
+           array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+                  where a.booking_id = e.id and not a.superseded order by u.code),
+           tablehold.actor_id(), tablehold.actor_label(e.venue_id), tablehold.api_key_id(), e.status_reason, v_now
+      from expired e join feeds f on f.venue_id = e.venue_id
+    returning venue_id
+  ), audited as (
+    select tablehold.audit(e.venue_id, 'bookings', e.id::text, 'update',
+             to_jsonb(h.booking) || jsonb_build_object('allocations', h.allocations),
+             to_jsonb(e) || jsonb_build_object('allocations',
+               (select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from released r where r.booking_id = e.id)))
+      from expired e join held h on (h.booking).id = e.id
+  )
+  select (select count(*) from audited) + (select count(*) from lines) into v_written;
+  v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
+  v_set := set_config('tablehold.engine_writes', v_writes_was, true);
+  -- wake the staff streams of each venue (delivered at commit)
+  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v.venue_id)::text)
+     from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)) v;
   v_was := tablehold.engine_restore(v_was);
   return cardinality(v_ids);
 end;
@@ -3327,6 +3370,18 @@ CREATE FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold
 END;
 
 ALTER FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) OWNER TO postgres;
+
+--
+-- Name: staff_feed_written(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.staff_feed_written() RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  select coalesce(pg_catalog.current_setting('tablehold.staff_feed_written', true), '') = 'on';
+$$;
+
+ALTER FUNCTION tablehold.staff_feed_written() OWNER TO postgres;
 
 --
 -- Name: status_holds_inventory(tablehold.booking_status); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -5287,7 +5342,7 @@ CREATE TRIGGER tg_api_keys__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.
 -- Name: bookings tg_bookings__after_update; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE TRIGGER tg_bookings__after_update AFTER UPDATE OF status, hold_expires_at ON tablehold.bookings FOR EACH ROW EXECUTE FUNCTION tablehold.tg_bookings__after_update();
+CREATE TRIGGER tg_bookings__after_update AFTER UPDATE OF status, hold_expires_at ON tablehold.bookings FOR EACH ROW WHEN ((NOT tablehold.engine_writes())) EXECUTE FUNCTION tablehold.tg_bookings__after_update();
 
 --
 -- Name: bookings tg_bookings__audit; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5311,7 +5366,7 @@ CREATE TRIGGER tg_bookings__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold
 -- Name: bookings tg_bookings__staff_event; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
-CREATE CONSTRAINT TRIGGER tg_bookings__staff_event AFTER INSERT OR UPDATE OF status, during, party_size ON tablehold.bookings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tablehold.tg_bookings__staff_event();
+CREATE CONSTRAINT TRIGGER tg_bookings__staff_event AFTER INSERT OR UPDATE OF status, during, party_size ON tablehold.bookings DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((NOT tablehold.staff_feed_written())) EXECUTE FUNCTION tablehold.tg_bookings__staff_event();
 
 --
 -- Name: channels tg_channels__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -6700,6 +6755,13 @@ GRANT SELECT ON TABLE tablehold.slots TO authenticated;
 
 REVOKE ALL ON FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) TO service_role;
+
+--
+-- Name: FUNCTION staff_feed_written(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.staff_feed_written() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.staff_feed_written() TO service_role;
 
 --
 -- Name: FUNCTION status_holds_inventory(p_status tablehold.booking_status); Type: ACL; Schema: tablehold; Owner: postgres

@@ -1,7 +1,8 @@
--- The sweeper expires holds as a set, but each expired hold leaves the same trail as any other
--- expiry: an audit row for the booking (held → expired) and one for each allocation it released,
--- made by the database session that swept (pg_cron runs as postgres), and one line on the venue's
--- staff feed per booking (held → expired, hold_expired), written at commit. A live hold leaves none.
+-- The sweeper expires holds as a set, and each expired hold leaves its trail: one audit row for the
+-- booking (held → expired) with the allocations it released inside (before: active; after:
+-- released), made by the database session that swept (pg_cron runs as postgres), and one line on
+-- the venue's staff feed per booking (held → expired, hold_expired), written with the expiry under
+-- the venue's feed row lock, held to commit. A live hold leaves none.
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
@@ -26,20 +27,24 @@ select set_eq(format($$ select entity_id::uuid, before ->> 'status' as before, a
                           from tablehold.audit_log where id > %s and entity = 'bookings' $$, :mark),
   $$ select id, 'held' as before, 'expired' as after, 'hold_expired' as reason, 'postgres' as actor_role, null::uuid as actor_user_id from lapsed $$,
   'each expired booking has one audit row, held → expired, made by the postgres session');
-select set_eq(format($$ select (after ->> 'booking_id')::uuid, before ->> 'active' as before, after ->> 'active' as after, after ->> 'expires_at' as expires_at
-                          from tablehold.audit_log where id > %s and entity = 'allocations' $$, :mark),
+select set_eq(format($$ select (x.b ->> 'booking_id')::uuid, x.b ->> 'active' as before, x.a ->> 'active' as after, x.a ->> 'expires_at' as expires_at
+                          from tablehold.audit_log l,
+                               lateral (select b, a from jsonb_array_elements(l.before -> 'allocations') b
+                                        join jsonb_array_elements(l.after -> 'allocations') a on a ->> 'id' = b ->> 'id') x
+                         where l.id > %s and l.entity = 'bookings' $$, :mark),
   $$ select a.booking_id, 'true' as before, 'false' as after, null as expires_at from tablehold.allocations a where a.booking_id in (select id from lapsed) $$,
-  'each allocation it released has one audit row, active → released');
+  'each allocation it released is in its booking''s audit row, active before, released after (no audit row of its own)');
 select is_empty(format($$ select 1 from tablehold.audit_log where id > %s and entity_id = %L $$, :mark, :'live'),
   'the live hold has no new audit row');
 
-select is_empty(format($$ select 1 from public.staff_events where id > %s $$, :feed_mark), 'nothing reaches the staff feed before commit');
+select is((select count(*)::int from public.staff_events where id > :feed_mark), 4,
+  'the sweep writes the staff feed lines itself, with the expiry (the venue''s feed row stays locked until commit)');
 set constraints all immediate;
 select set_eq(format($$ select booking_id, previous_status::text, status::text, reason, actor_role, units from public.staff_events where id > %s $$, :feed_mark),
   $$ select b.id, 'held' as previous_status, 'expired' as status, 'hold_expired' as reason, 'database' as actor_role,
             array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id where a.booking_id = b.id order by u.code)
        from tablehold.bookings b where b.id in (select id from lapsed) $$,
-  'at commit, one staff feed line per expired booking: held → expired, hold_expired, by the database, with its units');
+  'one staff feed line per expired booking, none more at commit: held → expired, hold_expired, by the database, with its units');
 
 select * from finish();
 rollback;
