@@ -297,24 +297,15 @@ CREATE FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text DE
     SET search_path TO ''
     AS $$
 declare
-  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
   v_snapshot jsonb;
 begin
-  if p_date is null then
-    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
-  end if;
-  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
-  end if;
-  if p_party_size is not null and p_party_size < 1 then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
-  end if;
   -- WARNING: only the guest view may come from the cache: the staff view changes without an event
   -- (confirming a hold) and names bookings
   if tablehold.caller_rank(p_venue_id) >= 1 then
     v_snapshot := tablehold.night_snapshot(v_venue, p_date, true);
   else
-    v_snapshot := tablehold.cached_night_snapshot(v_venue, p_date);
+    v_snapshot := (tablehold.cached_night_snapshot(v_venue, p_date)).snapshot;
   end if;
   if p_slot is not null or p_party_size is not null or p_start is not null then
     return tablehold.snapshot_for(v_venue, v_snapshot, tablehold.clock(), p_slot, p_party_size, p_start);
@@ -324,6 +315,39 @@ end;
 $$;
 
 ALTER FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: availability_text(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, OUT version bigint, OUT snapshot text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
+  v_row tablehold.snapshot_cache;
+  v_snapshot jsonb;
+begin
+  if p_slot is null and p_party_size is null and p_start is null and tablehold.caller_rank(p_venue_id) < 1 then
+    v_row := tablehold.cached_night_snapshot(v_venue, p_date);
+    version := v_row.version;
+    snapshot := '{"as_of": ' || to_jsonb(tablehold.clock())::text || ', ' || right(v_row.snapshot_text, -1);
+    return;
+  end if;
+  v_snapshot := public.availability(p_venue_id, p_date, p_slot, p_party_size, p_start);
+  version := (v_snapshot ->> 'version')::bigint;
+  snapshot := v_snapshot::text;
+end;
+$$;
+
+ALTER FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) IS 'public.availability as JSON text with its channel version apart, for the Edge route: a guest''s whole night passes through from the cache without being serialized again.';
 
 --
 -- Name: available_times(uuid, date, integer); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1414,6 +1438,101 @@ $$;
 ALTER FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank integer, p_guest_allowed boolean) OWNER TO postgres;
 
 --
+-- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
+$$;
+
+ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
+
+--
+-- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.venues (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    operator_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    kind tablehold.venue_kind NOT NULL,
+    timezone text NOT NULL,
+    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
+    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
+    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
+    min_party integer DEFAULT 1 NOT NULL,
+    max_party integer DEFAULT 50 NOT NULL,
+    min_age integer,
+    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
+    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
+    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
+    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
+    requires_approval boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
+    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
+    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
+    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
+    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
+    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
+    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
+    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
+    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
+);
+
+ALTER TABLE tablehold.venues OWNER TO postgres;
+
+--
+-- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
+
+--
+-- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
+
+--
+-- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+
+--
+-- Name: availability_venue(uuid, date, text, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) RETURNS tablehold.venues
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+begin
+  if p_date is null then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
+  end if;
+  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
+  end if;
+  if p_party_size is not null and p_party_size < 1 then
+    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
+  end if;
+  return v_venue;
+end;
+$$;
+
+ALTER FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) OWNER TO postgres;
+
+--
 -- Name: booking(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1486,75 +1605,6 @@ $$;
 ALTER FUNCTION tablehold.booking_json(p_booking_id uuid) OWNER TO postgres;
 
 --
--- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
-$$;
-
-ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
-
---
--- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
---
-
-CREATE TABLE tablehold.venues (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    operator_id uuid NOT NULL,
-    slug text NOT NULL,
-    name text NOT NULL,
-    kind tablehold.venue_kind NOT NULL,
-    timezone text NOT NULL,
-    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
-    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
-    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
-    min_party integer DEFAULT 1 NOT NULL,
-    max_party integer DEFAULT 50 NOT NULL,
-    min_age integer,
-    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
-    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
-    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
-    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
-    requires_approval boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
-    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
-    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
-    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
-    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
-    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
-    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
-    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
-    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
-    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
-    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
-);
-
-ALTER TABLE tablehold.venues OWNER TO postgres;
-
---
--- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
-
---
--- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
-
---
--- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
-
---
 -- Name: booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamp with time zone, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1583,21 +1633,43 @@ $$;
 ALTER FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) OWNER TO postgres;
 
 --
+-- Name: snapshot_cache; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.snapshot_cache (
+    venue_id uuid NOT NULL,
+    service_date date NOT NULL,
+    version bigint NOT NULL,
+    config_version bigint NOT NULL,
+    computed_at timestamp with time zone NOT NULL,
+    snapshot jsonb NOT NULL,
+    snapshot_text text NOT NULL
+);
+ALTER TABLE ONLY tablehold.snapshot_cache ALTER COLUMN snapshot SET COMPRESSION lz4;
+ALTER TABLE ONLY tablehold.snapshot_cache ALTER COLUMN snapshot_text SET COMPRESSION lz4;
+
+ALTER TABLE tablehold.snapshot_cache OWNER TO postgres;
+
+--
+-- Name: TABLE snapshot_cache; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.snapshot_cache IS 'The guest availability snapshot of each venue-night that was read, at the channel version and configuration version it was computed at (tablehold.cached_night_snapshot). A row that no longer matches is never served and is overwritten by the next reader; past nights are pruned hourly. Only the engine writes it; it holds no personal data.';
+
+--
 -- Name: cached_night_snapshot(tablehold.venues, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) RETURNS jsonb
+CREATE FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) RETURNS tablehold.snapshot_cache
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
-  v_snapshot jsonb;
-  v_computed_at timestamptz;
-  v_config bigint;
+  v_row tablehold.snapshot_cache;
   v_was text;
 begin
-  select c.snapshot, c.computed_at into v_snapshot, v_computed_at
+  select c.* into v_row
     from tablehold.snapshot_cache c
    where c.venue_id = p_venue.id and c.service_date = p_date
      and c.version = coalesce((select ch.version from tablehold.channels ch
@@ -1609,29 +1681,31 @@ begin
   if found and not exists (
        select 1 from tablehold.bookings b
         where b.status = 'held'
-          and b.hold_expires_at > least(v_computed_at, v_now) and b.hold_expires_at <= greatest(v_computed_at, v_now)
+          and b.hold_expires_at > least(v_row.computed_at, v_now) and b.hold_expires_at <= greatest(v_row.computed_at, v_now)
           and b.venue_id = p_venue.id and b.service_date between p_date - 1 and p_date + 1) then
-    return v_snapshot;
+    return v_row;
   end if;
 
   -- one statement: the snapshot, its version and the configuration version from one MVCC snapshot
-  select tablehold.night_snapshot(p_venue, p_date, false),
-         coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0)
-    into v_snapshot, v_config;
+  with s as materialized (select tablehold.night_snapshot(p_venue, p_date, false) as snapshot)
+  select p_venue.id, p_date, (s.snapshot ->> 'version')::bigint,
+         coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0),
+         v_now, s.snapshot, (s.snapshot - 'as_of')::text
+    into v_row
+    from s;
   if current_setting('transaction_isolation') = 'read committed'
      and current_setting('transaction_read_only') = 'off'
      and pg_try_advisory_xact_lock(hashtextextended('tablehold.snapshot_cache:' || p_venue.id || ':' || p_date, 0)) then
     v_was := tablehold.engine_on();
-    insert into tablehold.snapshot_cache as c (venue_id, service_date, version, config_version, computed_at, snapshot)
-    values (p_venue.id, p_date, (v_snapshot ->> 'version')::bigint, v_config, v_now, v_snapshot)
+    insert into tablehold.snapshot_cache as c values (v_row.*)
     on conflict (venue_id, service_date) do update
-      set version = excluded.version, config_version = excluded.config_version,
-          computed_at = excluded.computed_at, snapshot = excluded.snapshot
+      set version = excluded.version, config_version = excluded.config_version, computed_at = excluded.computed_at,
+          snapshot = excluded.snapshot, snapshot_text = excluded.snapshot_text
       -- never back to an older state (a reader whose statement began before the row was written)
       where (c.version, c.config_version) <= (excluded.version, excluded.config_version);
     v_was := tablehold.engine_restore(v_was);
   end if;
-  return v_snapshot;
+  return v_row;
 end;
 $$;
 
@@ -4435,28 +4509,6 @@ ALTER TABLE tablehold.refusals OWNER TO postgres;
 COMMENT ON TABLE tablehold.refusals IS 'Refused booking attempts per venue, day and error code. The refused transaction rolls back, so the caller records the refusal afterwards in its own transaction (public.record_refusal).';
 
 --
--- Name: snapshot_cache; Type: TABLE; Schema: tablehold; Owner: postgres
---
-
-CREATE TABLE tablehold.snapshot_cache (
-    venue_id uuid NOT NULL,
-    service_date date NOT NULL,
-    version bigint NOT NULL,
-    config_version bigint NOT NULL,
-    computed_at timestamp with time zone NOT NULL,
-    snapshot jsonb NOT NULL
-);
-ALTER TABLE ONLY tablehold.snapshot_cache ALTER COLUMN snapshot SET COMPRESSION lz4;
-
-ALTER TABLE tablehold.snapshot_cache OWNER TO postgres;
-
---
--- Name: TABLE snapshot_cache; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON TABLE tablehold.snapshot_cache IS 'The guest availability snapshot of each venue-night that was read, at the channel version and configuration version it was computed at (tablehold.cached_night_snapshot). A row that no longer matches is never served and is overwritten by the next reader; past nights are pruned hourly. Only the engine writes it; it holds no personal data.';
-
---
 -- Name: staff_feeds; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5852,6 +5904,15 @@ GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot t
 GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO authenticated;
 
 --
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO service_role;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO anon;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO authenticated;
+
+--
 -- Name: FUNCTION available_times(p_venue_id uuid, p_date date, p_party_size integer); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -6145,6 +6206,27 @@ REVOKE ALL ON FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings,
 GRANT ALL ON FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank integer, p_guest_allowed boolean) TO service_role;
 
 --
+-- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
+
+--
+-- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.venues TO service_role;
+GRANT SELECT ON TABLE tablehold.venues TO authenticated;
+
+--
+-- Name: FUNCTION availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) TO service_role;
+
+--
 -- Name: FUNCTION booking(p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6166,25 +6248,17 @@ REVOKE ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) TO service_role;
 
 --
--- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
-
---
--- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
---
-
-GRANT ALL ON TABLE tablehold.venues TO service_role;
-GRANT SELECT ON TABLE tablehold.venues TO authenticated;
-
---
 -- Name: FUNCTION booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean) TO service_role;
+
+--
+-- Name: TABLE snapshot_cache; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.snapshot_cache TO service_role;
 
 --
 -- Name: FUNCTION cached_night_snapshot(p_venue tablehold.venues, p_date date); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6880,12 +6954,6 @@ GRANT SELECT ON TABLE tablehold.pacing_rules TO authenticated;
 
 GRANT ALL ON TABLE tablehold.refusals TO service_role;
 GRANT SELECT ON TABLE tablehold.refusals TO authenticated;
-
---
--- Name: TABLE snapshot_cache; Type: ACL; Schema: tablehold; Owner: postgres
---
-
-GRANT ALL ON TABLE tablehold.snapshot_cache TO service_role;
 
 --
 -- Name: TABLE staff_feeds; Type: ACL; Schema: tablehold; Owner: postgres

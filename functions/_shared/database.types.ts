@@ -54,6 +54,9 @@ export type Database = {
 "availability":
 { Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Json
                            },
+"availability_text":
+{ Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Record<string, unknown>
+                           },
 "available_times":
 { Args: { "p_date": string,"p_party_size": number,"p_venue_id": string }; Returns: Json
                            },

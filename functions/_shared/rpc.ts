@@ -13,17 +13,12 @@ export async function rpc<T = unknown>(tx: Tx | Sql, fn: string, args: Args = {}
   return row.result as T;
 }
 
-/** As rpc, for a function answering jsonb: the answer as JSON text, never parsed here (a large
- *  snapshot passes through to the response as it is), and the top-level fields `pick` as text,
- *  read by the database. */
-export async function rpcText<K extends string>(tx: Tx, fn: string, args: Args, pick: K[]): Promise<{ text: string } & Record<K, string>> {
+/** As rpc, for a function with OUT parameters: its one row, each column as the database sent it
+ *  (text stays text: a large JSON answer passes through unparsed). */
+export async function rpcRow<T extends Record<string, unknown>>(tx: Tx | Sql, fn: string, args: Args = {}): Promise<T> {
   const { call, values } = callOf(tx, fn, args);
-  const fields = pick.map((k) => {
-    if (!NAME.test(k)) throw new Error(`not a field name: ${k}`);
-    return `, r ->> '${k}' as ${k}`;
-  }).join('');
-  const [row] = await tx.unsafe(`select r::text as text${fields} from ${call} as r`, values as never[]);
-  return row as unknown as { text: string } & Record<K, string>;
+  const [row] = await tx.unsafe(`select * from ${call}`, values as never[]);
+  return row as unknown as T;
 }
 
 /** `public.<fn>(p_x => $1::type, …)` and its values. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createFunction, route } from '../_shared/app.ts';
 import { availabilityFeed, lastEventId, sseResponse, wantsStream } from '../_shared/live.ts';
 import type { Sql, Tx } from '../_shared/db.ts';
-import { rpc, rpcText } from '../_shared/rpc.ts';
+import { rpc, rpcRow } from '../_shared/rpc.ts';
 import { date, id, instant, queryInt, slotCode } from '../_shared/schemas.ts';
 
 export const snapshotQuery = z.object({
@@ -52,17 +52,17 @@ export const availability = createFunction('availability', [
       if (wantsStream(headers) && resume !== undefined) {
         return { data: null, stream: () => sseResponse(feed, resume) }; // replay what was missed, then live
       }
-      // ~460 KB for a 200-unit night: passed through as the database wrote it, never parsed here
-      const snapshot = await rpcText(tx, 'availability', {
+      // ~460 KB for a 200-unit night: the text the database keeps, passed through, never parsed here
+      const answer = await rpcRow<{ version: string; snapshot: string }>(tx, 'availability_text', {
         venue_id: [q.venue_id, 'uuid'], date: [q.date, 'date'], slot: [q.slot, 'text'],
         party_size: [q.party_size, 'int'], start: [q.start, 'timestamptz'],
-      }, ['version']);
-      const version = Number(snapshot.version);
+      });
+      const version = Number(answer.version);
       if (wantsStream(headers)) {
-        const first = { event: 'snapshot', id: version, data: JSON.parse(snapshot.text) };
+        const first = { event: 'snapshot', id: version, data: JSON.parse(answer.snapshot) };
         return { data: null, stream: () => sseResponse(feed, version, first) };
       }
-      return { data: null, dataJson: snapshot.text, etag: etagOf(version) };
+      return { data: null, dataJson: answer.snapshot, etag: etagOf(version) };
     },
   }),
   route({

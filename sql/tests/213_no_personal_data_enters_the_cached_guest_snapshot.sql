@@ -1,6 +1,7 @@
 -- The cache holds the guest view only. Bookings with names, emails, phone numbers, requests and
--- references, read by guests and by staff, leave nothing of that in the cached snapshot: no
--- booking ids, references, statuses, staff states or counts by status, and no guest's details.
+-- references, read by guests and by staff, leave nothing of that in the cached snapshot (as jsonb
+-- and as text): no booking ids, references, statuses, staff states or counts by status, and no
+-- guest's details.
 begin;
 select plan(5);
 select tests.freeze_time('2026-11-25 12:00Z');
@@ -24,13 +25,13 @@ select tests.authenticate_as_anon();
 select from public.availability(:'kitchen', '2026-11-27');
 select tests.clear_authentication();
 
-select snapshot::text as cached from tablehold.snapshot_cache where venue_id = :'kitchen' and service_date = '2026-11-27' \gset
-select is(jsonb_path_query_array(:'cached'::jsonb, '$.units[*] ? (@.code == "t1" || @.code == "p1").busy.size()'), '[1, 1]',
+select snapshot::text || snapshot_text as cached from tablehold.snapshot_cache where venue_id = :'kitchen' and service_date = '2026-11-27' \gset
+select is((select jsonb_path_query_array(snapshot, '$.units[*] ? (@.code == "t1" || @.code == "p1").busy.size()')
+             from tablehold.snapshot_cache where venue_id = :'kitchen' and service_date = '2026-11-27'), '[1, 1]',
   'the guest''s read is cached, with both tables busy');
-select ok(not jsonb_path_exists(:'cached'::jsonb, 'strict $.**.reference') and not jsonb_path_exists(:'cached'::jsonb, 'strict $.**.booking_id')
-      and not jsonb_path_exists(:'cached'::jsonb, 'strict $.**.status') and not jsonb_path_exists(:'cached'::jsonb, 'strict $.**.staff_state')
-      and not jsonb_path_exists(:'cached'::jsonb, 'strict $.**.by_status'),
-  'no booking ids, references, statuses, staff states or counts by status in it');
+select is(array(select k from unnest(array['"reference"', '"booking_id"', '"status"', '"staff_state"', '"by_status"']) k
+               where strpos(:'cached', k) > 0), '{}'::text[],
+  'no booking ids, references, statuses, staff states or counts by status in it, as JSON or as text');
 select is(array(select w from unnest(array['Zelda', 'Quartermaine', 'zelda.q', '5550199', 'nut allergy', 'birthday', 'Yusuf', 'yusuf.h',
                                            :'booked'::jsonb ->> 'reference', :'booked'::jsonb ->> 'id',
                                            :'held'::jsonb ->> 'reference', :'held'::jsonb ->> 'id']) w

@@ -270,6 +270,9 @@ create table tablehold.snapshot_cache (
   computed_at timestamptz not null,
   -- lz4: a 200-unit night's 460 KB of JSON is stored in ~15 KB and read back ~5x faster than pglz
   snapshot jsonb compression lz4 not null,
+  -- the same snapshot as JSON text, without as_of: what the Edge route sends, so that it is not
+  -- serialized again on every read (a few milliseconds for a 460 KB document)
+  snapshot_text text compression lz4 not null,
   primary key (venue_id, service_date)
 );
 comment on table tablehold.snapshot_cache is 'The guest availability snapshot of each venue-night that was read, at the channel version and configuration version it was computed at (tablehold.cached_night_snapshot). A row that no longer matches is never served and is overwritten by the next reader; past nights are pruned hourly. Only the engine writes it; it holds no personal data.';
@@ -298,11 +301,11 @@ create policy "only the server reads the snapshot cache" on tablehold.snapshot_c
 revoke all on tablehold.config_versions, tablehold.snapshot_cache from public, anon, authenticated;
 grant all on tablehold.config_versions, tablehold.snapshot_cache to service_role;
 
-/** The guest snapshot of a venue's whole service date, from the cache when a row there is at the
- *  channel's current version and the venue's current configuration version and no hold of the
- *  night lapsed between when it was computed and now; else computed (tablehold.night_snapshot)
- *  and written back, replacing the night's row. Runs as its owner: guests reading availability
- *  are anon, and may neither read nor write the cache themselves.
+/** The guest snapshot of a venue's whole service date, as its tablehold.snapshot_cache row: the
+ *  cached one when it is at the channel's current version and the venue's current configuration
+ *  version and no hold of the night lapsed between when it was computed and now; else computed
+ *  (tablehold.night_snapshot) and written back, replacing the night's row. Runs as its owner:
+ *  guests reading availability are anon, and may neither read nor write the cache themselves.
  *
  *  The cache is written only at READ COMMITTED in a read-write transaction, and only by the one
  *  transaction holding the night's try-lock: a REPEATABLE READ or SERIALIZABLE reader would see
@@ -311,7 +314,7 @@ grant all on tablehold.config_versions, tablehold.snapshot_cache to service_role
  *  reading availability would otherwise stall every reader of that night). Those readers compute
  *  the snapshot and return it unsaved. */
 create function tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date)
-returns jsonb
+returns tablehold.snapshot_cache
 language plpgsql
 volatile
 security definer
@@ -319,12 +322,10 @@ set search_path = ''
 as $$
 declare
   v_now timestamptz := tablehold.clock();
-  v_snapshot jsonb;
-  v_computed_at timestamptz;
-  v_config bigint;
+  v_row tablehold.snapshot_cache;
   v_was text;
 begin
-  select c.snapshot, c.computed_at into v_snapshot, v_computed_at
+  select c.* into v_row
     from tablehold.snapshot_cache c
    where c.venue_id = p_venue.id and c.service_date = p_date
      and c.version = coalesce((select ch.version from tablehold.channels ch
@@ -336,29 +337,31 @@ begin
   if found and not exists (
        select 1 from tablehold.bookings b
         where b.status = 'held'
-          and b.hold_expires_at > least(v_computed_at, v_now) and b.hold_expires_at <= greatest(v_computed_at, v_now)
+          and b.hold_expires_at > least(v_row.computed_at, v_now) and b.hold_expires_at <= greatest(v_row.computed_at, v_now)
           and b.venue_id = p_venue.id and b.service_date between p_date - 1 and p_date + 1) then
-    return v_snapshot;
+    return v_row;
   end if;
 
   -- one statement: the snapshot, its version and the configuration version from one MVCC snapshot
-  select tablehold.night_snapshot(p_venue, p_date, false),
-         coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0)
-    into v_snapshot, v_config;
+  with s as materialized (select tablehold.night_snapshot(p_venue, p_date, false) as snapshot)
+  select p_venue.id, p_date, (s.snapshot ->> 'version')::bigint,
+         coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0),
+         v_now, s.snapshot, (s.snapshot - 'as_of')::text
+    into v_row
+    from s;
   if current_setting('transaction_isolation') = 'read committed'
      and current_setting('transaction_read_only') = 'off'
      and pg_try_advisory_xact_lock(hashtextextended('tablehold.snapshot_cache:' || p_venue.id || ':' || p_date, 0)) then
     v_was := tablehold.engine_on();
-    insert into tablehold.snapshot_cache as c (venue_id, service_date, version, config_version, computed_at, snapshot)
-    values (p_venue.id, p_date, (v_snapshot ->> 'version')::bigint, v_config, v_now, v_snapshot)
+    insert into tablehold.snapshot_cache as c values (v_row.*)
     on conflict (venue_id, service_date) do update
-      set version = excluded.version, config_version = excluded.config_version,
-          computed_at = excluded.computed_at, snapshot = excluded.snapshot
+      set version = excluded.version, config_version = excluded.config_version, computed_at = excluded.computed_at,
+          snapshot = excluded.snapshot, snapshot_text = excluded.snapshot_text
       -- never back to an older state (a reader whose statement began before the row was written)
       where (c.version, c.config_version) <= (excluded.version, excluded.config_version);
     v_was := tablehold.engine_restore(v_was);
   end if;
-  return v_snapshot;
+  return v_row;
 end;
 $$;
 
@@ -390,6 +393,30 @@ $$;
 -- The public doors
 -- ---------------------------------------------------------------------------------------------
 
+/** The venue of an availability request whose date, slot and party size are valid (else the
+ *  error: NOT_FOUND for the venue or slot, INVALID_REQUEST without a date, INVALID_PARTY_SIZE). */
+create function tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size int)
+returns tablehold.venues
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+begin
+  if p_date is null then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
+  end if;
+  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
+  end if;
+  if p_party_size is not null and p_party_size < 1 then
+    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
+  end if;
+  return v_venue;
+end;
+$$;
+
 /** The availability snapshot of a venue's service date: every unit with its state and remaining
  *  count per slot (slot units) or per day (date units), the busy windows of tables, whether it
  *  fits p_party_size (and is free at p_start, for tables), the channel version it reflects and
@@ -405,29 +432,48 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
   v_snapshot jsonb;
 begin
-  if p_date is null then
-    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
-  end if;
-  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
-  end if;
-  if p_party_size is not null and p_party_size < 1 then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
-  end if;
   -- WARNING: only the guest view may come from the cache: the staff view changes without an event
   -- (confirming a hold) and names bookings
   if tablehold.caller_rank(p_venue_id) >= 1 then
     v_snapshot := tablehold.night_snapshot(v_venue, p_date, true);
   else
-    v_snapshot := tablehold.cached_night_snapshot(v_venue, p_date);
+    v_snapshot := (tablehold.cached_night_snapshot(v_venue, p_date)).snapshot;
   end if;
   if p_slot is not null or p_party_size is not null or p_start is not null then
     return tablehold.snapshot_for(v_venue, v_snapshot, tablehold.clock(), p_slot, p_party_size, p_start);
   end if;
   return jsonb_set(v_snapshot, '{as_of}', to_jsonb(tablehold.clock()));
+end;
+$$;
+
+/** public.availability as JSON text, with the channel version it reflects apart: what the Edge
+ *  route sends. A guest's whole night is the cached text with as_of put in front, never
+ *  serialized again; anything else is public.availability's answer as text. */
+create function public.availability_text(
+  p_venue_id uuid, p_date date, p_slot text default null, p_party_size int default null, p_start timestamptz default null,
+  out version bigint, out snapshot text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
+  v_row tablehold.snapshot_cache;
+  v_snapshot jsonb;
+begin
+  if p_slot is null and p_party_size is null and p_start is null and tablehold.caller_rank(p_venue_id) < 1 then
+    v_row := tablehold.cached_night_snapshot(v_venue, p_date);
+    version := v_row.version;
+    snapshot := '{"as_of": ' || to_jsonb(tablehold.clock())::text || ', ' || right(v_row.snapshot_text, -1);
+    return;
+  end if;
+  v_snapshot := public.availability(p_venue_id, p_date, p_slot, p_party_size, p_start);
+  version := (v_snapshot ->> 'version')::bigint;
+  snapshot := v_snapshot::text;
 end;
 $$;
 
@@ -516,10 +562,13 @@ drop function tablehold.key_state(tablehold.units, tstzrange, boolean);
 
 comment on function tablehold.night_snapshot(tablehold.venues, date, boolean) is 'The one availability snapshot implementation: a venue''s whole service date, the guest view or (p_staff) the staff view.';
 comment on function tablehold.cached_night_snapshot(tablehold.venues, date) is 'The guest snapshot of a night from tablehold.snapshot_cache while it is current, else computed and cached.';
+comment on function public.availability_text(uuid, date, text, int, timestamptz) is 'public.availability as JSON text with its channel version apart, for the Edge route: a guest''s whole night passes through from the cache without being serialized again.';
 comment on function public.channel_version(uuid, date) is 'A channel''s version after expiring its lapsed holds: the availability ETag, compared before any snapshot work.';
 
-revoke execute on function public.channel_version(uuid, date) from public, anon, authenticated;
-grant execute on function public.channel_version(uuid, date) to anon, authenticated, service_role;
+revoke execute on function public.channel_version(uuid, date), public.availability_text(uuid, date, text, int, timestamptz)
+  from public, anon, authenticated;
+grant execute on function public.channel_version(uuid, date), public.availability_text(uuid, date, text, int, timestamptz)
+  to anon, authenticated, service_role;
 revoke execute on all functions in schema tablehold from public, anon, authenticated;
 grant execute on function tablehold.caller_rank(uuid) to authenticated;
 grant execute on all functions in schema tablehold to service_role;
