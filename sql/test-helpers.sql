@@ -220,4 +220,17 @@ begin
   perform set_config('request.jwt.claims', json_build_object('sub', v_id, 'role', 'authenticated')::text, true);
 end $$;
 
+/** What a guest reads of a venue's service date (public.availability as anon, through the snapshot
+ *  cache), without as_of (each read's own clock); the caller's authentication is cleared after. */
+create function tests.availability_as_guest(p_venue_id uuid, p_date date)
+returns jsonb language plpgsql as $$
+declare
+  v_snapshot jsonb;
+begin
+  perform tests.authenticate_as_anon();
+  v_snapshot := public.availability(p_venue_id, p_date);
+  perform tests.clear_authentication();
+  return v_snapshot - 'as_of';
+end $$;
+
 grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;

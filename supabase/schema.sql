@@ -296,18 +296,58 @@ CREATE FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text DE
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
+declare
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
+  v_snapshot jsonb;
 begin
-  perform tablehold.venue(p_venue_id);
-  if p_date is null or (p_party_size is not null and p_party_size < 1)
-     or (p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot))
-     or tablehold.caller_rank(p_venue_id) >= 1 then
-    return tablehold.full_snapshot(p_venue_id, p_date, p_slot, p_party_size, p_start);  -- its errors, and the staff view
+  -- WARNING: only the guest view may come from the cache: the staff view changes without an event
+  -- (confirming a hold) and names bookings
+  if tablehold.caller_rank(p_venue_id) >= 1 then
+    v_snapshot := tablehold.night_snapshot(v_venue, p_date, true);
+  else
+    v_snapshot := (tablehold.cached_night_snapshot(v_venue, p_date)).snapshot;
   end if;
-  return tablehold.guest_snapshot(p_venue_id, p_date, p_slot, p_party_size, p_start);
+  if p_slot is not null or p_party_size is not null or p_start is not null then
+    return tablehold.snapshot_for(v_venue, v_snapshot, tablehold.clock(), p_slot, p_party_size, p_start);
+  end if;
+  return jsonb_set(v_snapshot, '{as_of}', to_jsonb(tablehold.clock()));
 end;
 $$;
 
 ALTER FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: availability_text(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, OUT version bigint, OUT snapshot text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues := tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
+  v_row tablehold.snapshot_cache;
+  v_snapshot jsonb;
+begin
+  if p_slot is null and p_party_size is null and p_start is null and tablehold.caller_rank(p_venue_id) < 1 then
+    v_row := tablehold.cached_night_snapshot(v_venue, p_date);
+    version := v_row.version;
+    snapshot := '{"as_of": ' || to_jsonb(tablehold.clock())::text || ', ' || right(v_row.snapshot_text, -1);
+    return;
+  end if;
+  v_snapshot := public.availability(p_venue_id, p_date, p_slot, p_party_size, p_start);
+  version := (v_snapshot ->> 'version')::bigint;
+  snapshot := v_snapshot::text;
+end;
+$$;
+
+ALTER FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) IS 'public.availability as JSON text with its channel version apart, for the Edge route: a guest''s whole night passes through from the cache without being serialized again.';
 
 --
 -- Name: available_times(uuid, date, integer); Type: FUNCTION; Schema: public; Owner: postgres
@@ -331,13 +371,37 @@ begin
   end if;
   v_turn := tablehold.turn_time(v_venue, p_party_size);
   return coalesce((
-    select jsonb_agg(jsonb_build_object('starts_at', g.at, 'tables_free', c.singles, 'bookable', c.options > 0) order by g.at)
-    from tablehold.table_starts(v_venue, p_date, v_turn) g(at)
+    with starts as materialized (
+      select g.at, tstzrange(g.at, g.at + v_turn + v_venue.buffer) as occupies
+      from tablehold.table_starts(v_venue, p_date, v_turn) g(at)
+      where tablehold.booking_window_problem(v_venue, 'time', p_date, tstzrange(g.at, g.at + v_turn), v_now, false) is null
+    ), reach as (
+      select tstzrange(min(lower(s.occupies)), max(upper(s.occupies))) as span from starts s
+    ), tables as materialized (
+      -- the tables tablehold.table_candidates may offer: in service, booked by time; busy: their live
+      -- allocations that could touch any start's window, merged
+      select u.id, p_party_size between u.min_covers and u.max_covers as fits,
+             (select range_agg(a.during) from tablehold.allocations a, reach r
+               where a.unit_id = u.id and a.active and a.during && r.span
+                 and (a.expires_at is null or a.expires_at > v_now)) as busy
+      from tablehold.units u
+      where u.venue_id = p_venue_id and u.capacity_mode = 'exclusive' and u.booking_mode = 'time'
+        and u.unit_type in ('table', 'booth') and not u.out_of_service
+    )
+    select jsonb_agg(jsonb_build_object('starts_at', s.at, 'tables_free', c.singles,
+        'bookable', c.singles > 0 or exists (
+          -- a combination the party fits whose every table is free then
+          select 1 from tablehold.combinations cb
+           where cb.venue_id = p_venue_id and p_party_size between cb.min_party and cb.max_party
+             and exists (select 1 from tablehold.combination_units cu where cu.combination_id = cb.id)
+             and not exists (
+               select 1 from tablehold.combination_units cu
+                where cu.combination_id = cb.id
+                  and not exists (select 1 from tables t where t.id = cu.unit_id and not coalesce(t.busy && s.occupies, false)))))
+      order by s.at)
+    from starts s
     cross join lateral (
-      select count(*) filter (where t.kind = 'single') as singles, count(*) as options
-      from tablehold.table_candidates(v_venue.id, tstzrange(g.at, g.at + v_turn + v_venue.buffer), p_party_size) t
-    ) c
-    where tablehold.booking_window_problem(v_venue, 'time', p_date, tstzrange(g.at, g.at + v_turn), v_now, false) is null
+      select count(*) filter (where t.fits and not coalesce(t.busy && s.occupies, false)) as singles from tables t) c
   ), '[]');
 end;
 $$;
@@ -473,6 +537,28 @@ end;
 $$;
 
 ALTER FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) OWNER TO postgres;
+
+--
+-- Name: channel_version(uuid, date); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.channel_version(p_venue_id uuid, p_date date) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform public.refresh_channel(p_venue_id, p_date);
+  return coalesce((select c.version from tablehold.channels c where c.venue_id = p_venue_id and c.service_date = p_date), 0);
+end;
+$$;
+
+ALTER FUNCTION public.channel_version(p_venue_id uuid, p_date date) OWNER TO postgres;
+
+--
+-- Name: FUNCTION channel_version(p_venue_id uuid, p_date date); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) IS 'A channel''s version after expiring its lapsed holds: the availability ETag, compared before any snapshot work.';
 
 --
 -- Name: client_create(uuid, text, text, text, date, text, text[], uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -1386,6 +1472,101 @@ $$;
 ALTER FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank integer, p_guest_allowed boolean) OWNER TO postgres;
 
 --
+-- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
+$$;
+
+ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
+
+--
+-- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.venues (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    operator_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    kind tablehold.venue_kind NOT NULL,
+    timezone text NOT NULL,
+    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
+    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
+    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
+    min_party integer DEFAULT 1 NOT NULL,
+    max_party integer DEFAULT 50 NOT NULL,
+    min_age integer,
+    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
+    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
+    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
+    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
+    requires_approval boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
+    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
+    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
+    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
+    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
+    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
+    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
+    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
+    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
+);
+
+ALTER TABLE tablehold.venues OWNER TO postgres;
+
+--
+-- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
+
+--
+-- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
+
+--
+-- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+
+--
+-- Name: availability_venue(uuid, date, text, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) RETURNS tablehold.venues
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues := tablehold.venue(p_venue_id);
+begin
+  if p_date is null then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
+  end if;
+  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
+  end if;
+  if p_party_size is not null and p_party_size < 1 then
+    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
+  end if;
+  return v_venue;
+end;
+$$;
+
+ALTER FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) OWNER TO postgres;
+
+--
 -- Name: booking(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1472,75 +1653,6 @@ $$;
 ALTER FUNCTION tablehold.booking_json(p_booking_id uuid) OWNER TO postgres;
 
 --
--- Name: is_valid_timezone(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.is_valid_timezone(p_timezone text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO ''
-    AS $$
-  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
-$$;
-
-ALTER FUNCTION tablehold.is_valid_timezone(p_timezone text) OWNER TO postgres;
-
---
--- Name: venues; Type: TABLE; Schema: tablehold; Owner: postgres
---
-
-CREATE TABLE tablehold.venues (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    operator_id uuid NOT NULL,
-    slug text NOT NULL,
-    name text NOT NULL,
-    kind tablehold.venue_kind NOT NULL,
-    timezone text NOT NULL,
-    service_day_cutover time without time zone DEFAULT '05:00:00'::time without time zone NOT NULL,
-    booking_horizon interval DEFAULT '180 days'::interval NOT NULL,
-    min_notice interval DEFAULT '00:00:00'::interval NOT NULL,
-    min_party integer DEFAULT 1 NOT NULL,
-    max_party integer DEFAULT 50 NOT NULL,
-    min_age integer,
-    hold_ttl interval DEFAULT '00:05:00'::interval NOT NULL,
-    start_grid interval DEFAULT '00:15:00'::interval NOT NULL,
-    default_turn interval DEFAULT '02:00:00'::interval NOT NULL,
-    buffer interval DEFAULT '00:00:00'::interval NOT NULL,
-    requires_approval boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
-    CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
-    CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
-    CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
-    CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
-    CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
-    CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
-    CONSTRAINT venues_party_limits_check CHECK (((min_party >= 1) AND (max_party >= min_party) AND (max_party <= 500))),
-    CONSTRAINT venues_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
-    CONSTRAINT venues_start_grid_check CHECK ((start_grid >= '00:01:00'::interval)),
-    CONSTRAINT venues_timezone_check CHECK (tablehold.is_valid_timezone(timezone))
-);
-
-ALTER TABLE tablehold.venues OWNER TO postgres;
-
---
--- Name: TABLE venues; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON TABLE tablehold.venues IS 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
-
---
--- Name: COLUMN venues.start_grid; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times every start_grid from opening.';
-
---
--- Name: COLUMN venues.buffer; Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
-
---
 -- Name: booking_window_problem(tablehold.venues, tablehold.booking_mode, date, tstzrange, timestamp with time zone, boolean, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1572,6 +1684,91 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: snapshot_cache; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.snapshot_cache (
+    venue_id uuid NOT NULL,
+    service_date date NOT NULL,
+    version bigint NOT NULL,
+    config_version bigint NOT NULL,
+    computed_at timestamp with time zone NOT NULL,
+    snapshot jsonb NOT NULL,
+    snapshot_text text NOT NULL
+);
+ALTER TABLE ONLY tablehold.snapshot_cache ALTER COLUMN snapshot SET COMPRESSION lz4;
+ALTER TABLE ONLY tablehold.snapshot_cache ALTER COLUMN snapshot_text SET COMPRESSION lz4;
+
+ALTER TABLE tablehold.snapshot_cache OWNER TO postgres;
+
+--
+-- Name: TABLE snapshot_cache; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.snapshot_cache IS 'The guest availability snapshot of each venue-night that was read, at the channel version and configuration version it was computed at (tablehold.cached_night_snapshot). A row that no longer matches is never served and is overwritten by the next reader; past nights are pruned hourly. Only the engine writes it; it holds no personal data.';
+
+--
+-- Name: cached_night_snapshot(tablehold.venues, date); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) RETURNS tablehold.snapshot_cache
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_row tablehold.snapshot_cache;
+  v_was text;
+begin
+  select c.* into v_row
+    from tablehold.snapshot_cache c
+   where c.venue_id = p_venue.id and c.service_date = p_date
+     and c.version = coalesce((select ch.version from tablehold.channels ch
+                                where ch.venue_id = p_venue.id and ch.service_date = p_date), 0)
+     and c.config_version = coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0);
+  -- a hold lapsing is no event, so no version: was one of the night's live holds due between then
+  -- and now? (A held booking's allocations expire when it does: tg_bookings__after_update.) The
+  -- bounds are values here, so the held bookings' expiry index reads just that interval.
+  if found and not exists (
+       select 1 from tablehold.bookings b
+        where b.status = 'held'
+          and b.hold_expires_at > least(v_row.computed_at, v_now) and b.hold_expires_at <= greatest(v_row.computed_at, v_now)
+          and b.venue_id = p_venue.id and b.service_date between p_date - 1 and p_date + 1) then
+    return v_row;
+  end if;
+
+  -- one statement: the snapshot, its version and the configuration version from one MVCC snapshot
+  with s as materialized (select tablehold.night_snapshot(p_venue, p_date, false) as snapshot)
+  select p_venue.id, p_date, (s.snapshot ->> 'version')::bigint,
+         coalesce((select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue.id), 0),
+         v_now, s.snapshot, (s.snapshot - 'as_of')::text
+    into v_row
+    from s;
+  if current_setting('transaction_isolation') = 'read committed'
+     and current_setting('transaction_read_only') = 'off'
+     and pg_try_advisory_xact_lock(hashtextextended('tablehold.snapshot_cache:' || p_venue.id || ':' || p_date, 0)) then
+    v_was := tablehold.engine_on();
+    insert into tablehold.snapshot_cache as c values (v_row.*)
+    on conflict (venue_id, service_date) do update
+      set version = excluded.version, config_version = excluded.config_version, computed_at = excluded.computed_at,
+          snapshot = excluded.snapshot, snapshot_text = excluded.snapshot_text
+      -- never back to an older state (a reader whose statement began before the row was written)
+      where (c.version, c.config_version) <= (excluded.version, excluded.config_version);
+    v_was := tablehold.engine_restore(v_was);
+  end if;
+  return v_row;
+end;
+$$;
+
+ALTER FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) OWNER TO postgres;
+
+--
+-- Name: FUNCTION cached_night_snapshot(p_venue tablehold.venues, p_date date); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) IS 'The guest snapshot of a night from tablehold.snapshot_cache while it is current, else computed and cached.';
 
 --
 -- Name: caller_rank(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2247,218 +2444,6 @@ $$;
 ALTER FUNCTION tablehold.fail(p_code text, p_context jsonb) OWNER TO postgres;
 
 --
--- Name: full_snapshot(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.full_snapshot(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$
-declare
-  v_venue tablehold.venues;
-  v_staff boolean;
-  v_version bigint;
-  v_turn interval;
-begin
-  v_venue := tablehold.venue(p_venue_id);
-  if p_date is null then
-    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
-  end if;
-  if p_slot is not null and not exists (select 1 from tablehold.slots s where s.venue_id = p_venue_id and s.code = p_slot) then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
-  end if;
-  if p_party_size is not null and p_party_size < 1 then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party));
-  end if;
-  v_staff := tablehold.caller_rank(p_venue_id) >= 1;
-  -- read the version first: events committed after it are replayed on top by the feed client
-  select c.version into v_version from tablehold.channels c where c.venue_id = p_venue_id and c.service_date = p_date;
-  v_turn := tablehold.turn_time(v_venue, coalesce(p_party_size, 2));
-
-  return jsonb_build_object(
-    'venue_id', v_venue.id, 'venue', v_venue.slug, 'timezone', v_venue.timezone, 'service_date', p_date,
-    'version', coalesce(v_version, 0), 'as_of', tablehold.clock(),
-    'open', exists (select 1 from tablehold.opening_spans(v_venue, p_date)),
-    'slots', coalesce((
-      select jsonb_agg(jsonb_build_object('code', s.code, 'name', s.name,
-        'starts_at', lower(tablehold.slot_window(v_venue, s, p_date)), 'ends_at', upper(tablehold.slot_window(v_venue, s, p_date)))
-        order by lower(tablehold.slot_window(v_venue, s, p_date)))
-      from tablehold.slots s
-      where s.venue_id = v_venue.id and extract(isodow from p_date)::smallint = any (s.weekdays)
-        and (p_slot is null or s.code = p_slot)), '[]'),
-    'units', coalesce((
-      select jsonb_agg(u.unit order by u.sort, u.code) from (
-        select un.sort, un.code, jsonb_build_object(
-          'unit_id', un.id, 'code', un.code, 'name', un.name, 'unit_type', un.unit_type,
-          'capacity_mode', un.capacity_mode, 'booking_mode', un.booking_mode, 'area', ar.name,
-          'capacity', un.capacity, 'min_covers', un.min_covers, 'max_covers', un.max_covers,
-          'premium', un.premium, 'min_spend', un.min_spend, 'deposit', un.deposit,
-          'requires_approval', un.requires_approval or v_venue.requires_approval,
-          'out_of_service', un.out_of_service,
-          'fits_party', p_party_size is null or (p_party_size >= un.min_covers and case
-             when un.capacity_mode = 'pooled' then ceil(p_party_size::numeric / un.max_covers) <= un.capacity
-             else p_party_size <= un.max_covers end),
-          'keys', coalesce((
-            select jsonb_agg(tablehold.key_state(un, k.key, v_staff) || jsonb_build_object('slot', k.slot) order by lower(k.key))
-            from (
-              select s.code as slot, tablehold.slot_window(v_venue, s, p_date) as key
-              from tablehold.slots s
-              where un.booking_mode = 'slot' and s.venue_id = v_venue.id
-                and extract(isodow from p_date)::smallint = any (s.weekdays) and (p_slot is null or s.code = p_slot)
-              union all
-              select null, tablehold.service_window(v_venue, p_date) where un.booking_mode = 'date'
-            ) k), '[]'),
-          'busy', case when un.capacity_mode = 'exclusive' then coalesce((
-            select jsonb_agg(jsonb_build_object('starts_at', lower(a.during), 'ends_at', upper(a.during))
-              || case when v_staff then jsonb_build_object('booking_id', b.id, 'reference', b.reference,
-                   'status', case when b.kind = 'block' then 'blocked' else b.status::text end) else '{}' end
-              order by lower(a.during))
-            from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
-            where a.unit_id = un.id and a.active and a.service_date = p_date
-              and (a.expires_at is null or a.expires_at > tablehold.clock())), '[]')
-            -- out of service: busy for the whole service day
-            || case when un.out_of_service then jsonb_build_array(jsonb_build_object(
-                 'starts_at', lower(tablehold.service_window(v_venue, p_date)), 'ends_at', upper(tablehold.service_window(v_venue, p_date)))
-                 || case when v_staff then jsonb_build_object('status', 'out_of_service') else '{}' end)
-               else '[]' end end,
-          'free_at_start', case when un.booking_mode = 'time' and p_start is not null then
-            not un.out_of_service and not exists (
-              select 1 from tablehold.allocations a
-              where a.unit_id = un.id and a.active and (a.expires_at is null or a.expires_at > tablehold.clock())
-                and a.during && tstzrange(p_start, p_start + v_turn + v_venue.buffer)) end
-        ) as unit
-        from tablehold.units un
-        left join tablehold.areas ar on ar.id = un.area_id
-        where un.venue_id = v_venue.id
-          and (p_slot is null or un.booking_mode = 'slot')
-      ) u), '[]')
-  );
-end;
-$$;
-
-ALTER FUNCTION tablehold.full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
-
---
--- Name: FUNCTION full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: COMMENT; Schema: tablehold; Owner: postgres
---
-
-COMMENT ON FUNCTION tablehold.full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) IS 'The availability snapshot with staff detail (states by status, booking references); public.availability serves staff from it.';
-
---
--- Name: guest_snapshot(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.guest_snapshot(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
-    SET search_path TO ''
-    SET plan_cache_mode TO 'force_custom_plan'
-    AS $$
-declare
-  v_venue tablehold.venues;
-  v_now timestamptz := tablehold.clock();
-  v_version bigint;
-  v_turn interval;
-  v_day tstzrange;
-begin
-  v_venue := tablehold.venue(p_venue_id);
-  select c.version into v_version from tablehold.channels c where c.venue_id = p_venue_id and c.service_date = p_date;
-  v_turn := tablehold.turn_time(v_venue, coalesce(p_party_size, 2));
-  v_day := tablehold.service_window(v_venue, p_date);
-
-  return jsonb_build_object(
-    'venue_id', v_venue.id, 'venue', v_venue.slug, 'timezone', v_venue.timezone, 'service_date', p_date,
-    'version', coalesce(v_version, 0), 'as_of', v_now,
-    'open', exists (select 1 from tablehold.opening_spans(v_venue, p_date)),
-    'slots', coalesce((
-      select jsonb_agg(jsonb_build_object('code', s.code, 'name', s.name, 'starts_at', lower(w.key), 'ends_at', upper(w.key))
-        order by lower(w.key))
-      from tablehold.slots s, lateral (select tablehold.slot_window(v_venue, s, p_date) as key) w
-      where s.venue_id = v_venue.id and extract(isodow from p_date)::smallint = any (s.weekdays)
-        and (p_slot is null or s.code = p_slot)), '[]'),
-    'units', coalesce((
-      with slot_keys as materialized (
-        -- each slot's window once (slot_window is a SQL function with `set search_path`: never inlined)
-        select s.code as slot, tablehold.slot_window(v_venue, s, p_date) as key
-        from tablehold.slots s
-        where s.venue_id = p_venue_id and extract(isodow from p_date)::smallint = any (s.weekdays)
-          and (p_slot is null or s.code = p_slot)
-      ), keys as (
-        select un.id as unit_id, un.capacity, un.capacity_mode, un.out_of_service, sk.slot, sk.key
-        from tablehold.units un cross join slot_keys sk
-        where un.venue_id = p_venue_id and un.booking_mode = 'slot'
-        union all
-        select un.id, un.capacity, un.capacity_mode, un.out_of_service, null, v_day
-        from tablehold.units un
-        where un.venue_id = p_venue_id and un.booking_mode = 'date' and p_slot is null
-      ), live as materialized (
-        -- the night's live allocations, read once through the (venue_id, service_date) index
-        select a.unit_id, a.during, a.quantity, a.service_date, a.exclusive
-        from tablehold.allocations a
-        where a.venue_id = p_venue_id and a.active and a.service_date between p_date - 1 and p_date + 1
-          and (a.expires_at is null or a.expires_at > v_now)
-      ), overlapping as (
-        select k.unit_id, k.slot, k.key, l.during, l.quantity
-        from keys k join live l on l.unit_id = k.unit_id and l.during && k.key
-      ), deltas as (
-        -- a sweep line over each key: +quantity where an allocation starts (or the key starts), -quantity where it ends
-        select o.unit_id, o.slot, greatest(lower(o.during), lower(o.key)) as at, o.quantity as delta from overlapping o
-        union all
-        select o.unit_id, o.slot, upper(o.during), -o.quantity from overlapping o where upper(o.during) < upper(o.key)
-      ), peaks as (
-        select r.unit_id, r.slot, max(r.used) filter (where r.delta > 0)::int as used, count(*) filter (where r.delta > 0) as taken
-        from (select d.unit_id, d.slot, d.delta,
-                     sum(d.delta) over (partition by d.unit_id, d.slot order by d.at, d.delta rows unbounded preceding) as used
-              from deltas d) r
-        group by r.unit_id, r.slot
-      ), key_json as (
-        select k.unit_id, jsonb_agg(jsonb_build_object(
-            'starts_at', lower(k.key), 'ends_at', upper(k.key), 'remaining', r.remaining,
-            'state', case when k.out_of_service or r.remaining = 0 then 'unavailable' else 'available' end, 'slot', k.slot)
-          order by lower(k.key)) as keys
-        from keys k
-        left join peaks p on p.unit_id = k.unit_id and p.slot is not distinct from k.slot
-        cross join lateral (select case when k.out_of_service then 0 else greatest(k.capacity - case
-          when k.capacity_mode = 'pooled' then coalesce(p.used, 0) else least(coalesce(p.taken, 0), 1)::int end, 0) end as remaining) r
-        group by k.unit_id
-      ), busy_json as (
-        select l.unit_id, jsonb_agg(jsonb_build_object('starts_at', lower(l.during), 'ends_at', upper(l.during))
-          order by lower(l.during)) as busy
-        from live l
-        where l.exclusive and l.service_date = p_date
-        group by l.unit_id
-      )
-      select jsonb_agg(jsonb_build_object(
-          'unit_id', un.id, 'code', un.code, 'name', un.name, 'unit_type', un.unit_type,
-          'capacity_mode', un.capacity_mode, 'booking_mode', un.booking_mode, 'area', ar.name,
-          'capacity', un.capacity, 'min_covers', un.min_covers, 'max_covers', un.max_covers,
-          'premium', un.premium, 'min_spend', un.min_spend, 'deposit', un.deposit,
-          'requires_approval', un.requires_approval or v_venue.requires_approval,
-          'out_of_service', un.out_of_service,
-          'fits_party', p_party_size is null or (p_party_size >= un.min_covers and case
-             when un.capacity_mode = 'pooled' then ceil(p_party_size::numeric / un.max_covers) <= un.capacity
-             else p_party_size <= un.max_covers end),
-          'keys', coalesce(kj.keys, '[]'),
-          'busy', case when un.capacity_mode = 'exclusive' then coalesce(bj.busy, '[]')
-            || case when un.out_of_service then jsonb_build_array(jsonb_build_object('starts_at', lower(v_day), 'ends_at', upper(v_day)))
-               else '[]' end end,
-          'free_at_start', case when un.booking_mode = 'time' and p_start is not null then
-            not un.out_of_service and not exists (
-              select 1 from tablehold.allocations a
-              where a.unit_id = un.id and a.active and (a.expires_at is null or a.expires_at > v_now)
-                and a.during && tstzrange(p_start, p_start + v_turn + v_venue.buffer)) end)
-        order by un.sort, un.code)
-      from tablehold.units un
-      left join tablehold.areas ar on ar.id = un.area_id
-      left join key_json kj on kj.unit_id = un.id
-      left join busy_json bj on bj.unit_id = un.id
-      where un.venue_id = p_venue_id and (p_slot is null or un.booking_mode = 'slot')), '[]')
-  );
-end;
-$$;
-
-ALTER FUNCTION tablehold.guest_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
-
---
 -- Name: in_engine(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2500,40 +2485,6 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.jwt_role() OWNER TO postgres;
-
---
--- Name: key_state(tablehold.units, tstzrange, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) RETURNS jsonb
-    LANGUAGE sql STABLE
-    SET search_path TO ''
-    AS $$
-  with live as (
-    select a.quantity, case when b.kind = 'block' then 'blocked' else b.status::text end as status
-    from tablehold.allocations a join tablehold.bookings b on b.id = a.booking_id
-    where a.unit_id = p_unit.id and a.active and a.during && p_key
-      and (a.expires_at is null or a.expires_at > tablehold.clock())
-  ), counted as (
-    select case when p_unit.out_of_service then 0
-                else greatest(p_unit.capacity - case when p_unit.capacity_mode = 'pooled'
-                  then tablehold.used_at_peak(p_unit.id, p_key)
-                  else least((select count(*) from live), 1)::int end, 0) end as remaining
-  )
-  select jsonb_build_object(
-    'starts_at', lower(p_key), 'ends_at', upper(p_key), 'remaining', c.remaining,
-    'state', case when p_unit.out_of_service or c.remaining = 0 then 'unavailable' else 'available' end)
-    || case when p_staff then jsonb_build_object(
-         'staff_state', case when p_unit.out_of_service then 'out_of_service'
-                             when p_unit.capacity_mode = 'exclusive' then coalesce((select l.status from live l limit 1), 'available')
-                             when c.remaining = 0 then 'full' else 'available' end,
-         'by_status', coalesce((select jsonb_object_agg(s.status, s.quantity) from (
-           select l.status, sum(l.quantity) as quantity from live l group by l.status) s), '{}'))
-       else '{}' end
-  from counted c;
-$$;
-
-ALTER FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) OWNER TO postgres;
 
 --
 -- Name: local_instant(text, timestamp without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2701,6 +2652,133 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.new_reference(p_prefix text, p_date date) OWNER TO postgres;
+
+--
+-- Name: night_snapshot(tablehold.venues, date, boolean); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_day tstzrange := tablehold.service_window(p_venue, p_date);
+begin
+  return jsonb_build_object(
+    'venue_id', p_venue.id, 'venue', p_venue.slug, 'timezone', p_venue.timezone, 'service_date', p_date,
+    'version', coalesce((select c.version from tablehold.channels c where c.venue_id = p_venue.id and c.service_date = p_date), 0),
+    'as_of', v_now,
+    'open', exists (select 1 from tablehold.opening_spans(p_venue, p_date)),
+    'slots', coalesce((
+      select jsonb_agg(jsonb_build_object('code', s.code, 'name', s.name, 'starts_at', lower(w.key), 'ends_at', upper(w.key))
+        order by lower(w.key))
+      from tablehold.slots s, lateral (select tablehold.slot_window(p_venue, s, p_date) as key) w
+      where s.venue_id = p_venue.id and extract(isodow from p_date)::smallint = any (s.weekdays)), '[]'),
+    'units', coalesce((
+      with slot_keys as materialized (
+        -- each slot's window once
+        select s.code as slot, tablehold.slot_window(p_venue, s, p_date) as key
+        from tablehold.slots s
+        where s.venue_id = p_venue.id and extract(isodow from p_date)::smallint = any (s.weekdays)
+      ), keys as (
+        select un.id as unit_id, un.capacity, un.capacity_mode, un.out_of_service, sk.slot, sk.key
+        from tablehold.units un cross join slot_keys sk
+        where un.venue_id = p_venue.id and un.booking_mode = 'slot'
+        union all
+        select un.id, un.capacity, un.capacity_mode, un.out_of_service, null, v_day
+        from tablehold.units un
+        where un.venue_id = p_venue.id and un.booking_mode = 'date'
+      ), live as materialized (
+        -- the night's live allocations, read once through the (venue_id, service_date) index; a
+        -- hold whose time is up counts as free; staff also get whose they are
+        select a.unit_id, a.during, a.quantity, a.service_date, a.exclusive, a.booking_id, b.status, b.reference
+        from tablehold.allocations a
+        left join lateral (
+          select case when bk.kind = 'block' then 'blocked' else bk.status::text end as status, bk.reference
+          from tablehold.bookings bk where p_staff and bk.id = a.booking_id) b on true
+        where a.venue_id = p_venue.id and a.active and a.service_date between p_date - 1 and p_date + 1
+          and (a.expires_at is null or a.expires_at > v_now)
+      ), overlapping as (
+        select k.unit_id, k.slot, k.key, l.during, l.quantity, l.status
+        from keys k join live l on l.unit_id = k.unit_id and l.during && k.key
+      ), deltas as (
+        -- a sweep line over each key: +quantity where an allocation starts (or the key starts), -quantity where it ends
+        select o.unit_id, o.slot, greatest(lower(o.during), lower(o.key)) as at, o.quantity as delta from overlapping o
+        union all
+        select o.unit_id, o.slot, upper(o.during), -o.quantity from overlapping o where upper(o.during) < upper(o.key)
+      ), peaks as (
+        select r.unit_id, r.slot, max(r.used) filter (where r.delta > 0)::int as used, count(*) filter (where r.delta > 0) as taken
+        from (select d.unit_id, d.slot, d.delta,
+                     sum(d.delta) over (partition by d.unit_id, d.slot order by d.at, d.delta rows unbounded preceding) as used
+              from deltas d) r
+        group by r.unit_id, r.slot
+      ), holders as (
+        -- staff only: what holds each key, the first status (an exclusive key has at most one) and quantities by status
+        select h.unit_id, h.slot, (array_agg(h.status order by h.first_at))[1] as first_status,
+               jsonb_object_agg(h.status, h.quantity) as by_status
+        from (select o.unit_id, o.slot, o.status, min(lower(o.during)) as first_at, sum(o.quantity) as quantity
+              from overlapping o where p_staff group by o.unit_id, o.slot, o.status) h
+        group by h.unit_id, h.slot
+      ), key_json as (
+        select k.unit_id, jsonb_agg(jsonb_build_object(
+            'starts_at', lower(k.key), 'ends_at', upper(k.key), 'remaining', r.remaining,
+            'state', case when k.out_of_service or r.remaining = 0 then 'unavailable' else 'available' end, 'slot', k.slot)
+            || case when p_staff then jsonb_build_object(
+                 'staff_state', case when k.out_of_service then 'out_of_service'
+                                     when k.capacity_mode = 'exclusive' then coalesce(h.first_status, 'available')
+                                     when r.remaining = 0 then 'full' else 'available' end,
+                 'by_status', coalesce(h.by_status, '{}'))
+               else '{}' end
+          order by lower(k.key)) as keys
+        from keys k
+        left join peaks p on p.unit_id = k.unit_id and p.slot is not distinct from k.slot
+        left join holders h on h.unit_id = k.unit_id and h.slot is not distinct from k.slot
+        cross join lateral (select case when k.out_of_service then 0 else greatest(k.capacity - case
+          when k.capacity_mode = 'pooled' then coalesce(p.used, 0) else least(coalesce(p.taken, 0), 1)::int end, 0) end as remaining) r
+        group by k.unit_id
+      ), busy_json as (
+        select l.unit_id, jsonb_agg(jsonb_build_object('starts_at', lower(l.during), 'ends_at', upper(l.during))
+            || case when p_staff then jsonb_build_object('booking_id', l.booking_id, 'reference', l.reference, 'status', l.status)
+               else '{}' end
+          order by lower(l.during)) as busy
+        from live l
+        where l.exclusive and l.service_date = p_date
+        group by l.unit_id
+      )
+      select jsonb_agg(jsonb_build_object(
+          'unit_id', un.id, 'code', un.code, 'name', un.name, 'unit_type', un.unit_type,
+          'capacity_mode', un.capacity_mode, 'booking_mode', un.booking_mode, 'area', ar.name,
+          'capacity', un.capacity, 'min_covers', un.min_covers, 'max_covers', un.max_covers,
+          'premium', un.premium, 'min_spend', un.min_spend, 'deposit', un.deposit,
+          'requires_approval', un.requires_approval or p_venue.requires_approval,
+          'out_of_service', un.out_of_service,
+          'fits_party', true,
+          'keys', coalesce(kj.keys, '[]'),
+          'busy', case when un.capacity_mode = 'exclusive' then coalesce(bj.busy, '[]')
+            -- out of service: busy for the whole service day
+            || case when un.out_of_service then jsonb_build_array(jsonb_build_object('starts_at', lower(v_day), 'ends_at', upper(v_day))
+                 || case when p_staff then jsonb_build_object('status', 'out_of_service') else '{}' end)
+               else '[]' end end,
+          'free_at_start', null)
+        order by un.sort, un.code)
+      from tablehold.units un
+      left join tablehold.areas ar on ar.id = un.area_id
+      left join key_json kj on kj.unit_id = un.id
+      left join busy_json bj on bj.unit_id = un.id
+      where un.venue_id = p_venue.id), '[]')
+  );
+end;
+$$;
+
+ALTER FUNCTION tablehold.night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean) OWNER TO postgres;
+
+--
+-- Name: FUNCTION night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean) IS 'The one availability snapshot implementation: a venue''s whole service date, the guest view or (p_staff) the staff view.';
 
 --
 -- Name: service_span(tablehold.venues, date, time without time zone, time without time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3124,6 +3202,27 @@ $$;
 ALTER FUNCTION tablehold.prune_idempotency_keys() OWNER TO postgres;
 
 --
+-- Name: prune_snapshot_cache(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_snapshot_cache() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_was text := tablehold.engine_on();
+  v_count int;
+begin
+  delete from tablehold.snapshot_cache c where c.service_date < current_date - 1;
+  get diagnostics v_count = row_count;
+  v_was := tablehold.engine_restore(v_was);
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_snapshot_cache() OWNER TO postgres;
+
+--
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3370,6 +3469,50 @@ CREATE FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold
 END;
 
 ALTER FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) OWNER TO postgres;
+
+--
+-- Name: snapshot_for(tablehold.venues, jsonb, timestamp with time zone, text, integer, timestamp with time zone); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_occupies tstzrange;
+begin
+  if p_start is not null then
+    v_occupies := tstzrange(p_start, p_start + tablehold.turn_time(p_venue, coalesce(p_party_size, 2)) + p_venue.buffer);
+  end if;
+  return jsonb_build_object(
+    'venue_id', p_snapshot -> 'venue_id', 'venue', p_snapshot -> 'venue', 'timezone', p_snapshot -> 'timezone',
+    'service_date', p_snapshot -> 'service_date', 'version', p_snapshot -> 'version', 'as_of', p_as_of,
+    'open', p_snapshot -> 'open',
+    'slots', coalesce((
+      select jsonb_agg(s.slot order by s.n) from jsonb_array_elements(p_snapshot -> 'slots') with ordinality s(slot, n)
+      where p_slot is null or s.slot ->> 'code' = p_slot), '[]'),
+    'units', coalesce((
+      select jsonb_agg(e.unit || jsonb_build_object(
+          'fits_party', p_party_size is null or (p_party_size >= un.min_covers and case
+             when un.capacity_mode = 'pooled' then ceil(p_party_size::numeric / un.max_covers) <= un.capacity
+             else p_party_size <= un.max_covers end),
+          'free_at_start', case when un.booking_mode = 'time' and p_start is not null then
+            not un.out_of_service and not exists (
+              select 1 from tablehold.allocations a
+              where a.unit_id = un.id and a.active and a.during && v_occupies
+                and (a.expires_at is null or a.expires_at > p_as_of)) end)
+        || case when p_slot is not null then jsonb_build_object('keys', coalesce((
+             select jsonb_agg(k.key order by k.n) from jsonb_array_elements(e.unit -> 'keys') with ordinality k(key, n)
+             where k.key ->> 'slot' = p_slot), '[]'))
+           else '{}' end
+        order by e.n)
+      from jsonb_array_elements(p_snapshot -> 'units') with ordinality e(unit, n)
+      join tablehold.units un on un.id = (e.unit ->> 'unit_id')::uuid
+      where p_slot is null or un.booking_mode = 'slot'), '[]'));
+end;
+$$;
+
+ALTER FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
 
 --
 -- Name: staff_feed_written(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4031,6 +4174,29 @@ $$;
 ALTER FUNCTION tablehold.tg_clients__erase_staff_events() OWNER TO postgres;
 
 --
+-- Name: tg_config__bump(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_config__bump() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_was text := tablehold.engine_on();
+begin
+  insert into tablehold.config_versions as c (venue_id, version)
+  select distinct x.venue_id, 1
+    from (values ((to_jsonb(old) ->> tg_argv[0])::uuid), ((to_jsonb(new) ->> tg_argv[0])::uuid)) x(venue_id)
+   where x.venue_id is not null
+  on conflict (venue_id) do update set version = c.version + 1;
+  v_was := tablehold.engine_restore(v_was);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_config__bump() OWNER TO postgres;
+
+--
 -- Name: tg_hours__before_write(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -4065,8 +4231,9 @@ begin
     return old;  -- a foreign-key cascade (the venue itself is going)
   end if;
   perform tablehold.fail('DIRECT_EDIT_REFUSED', jsonb_build_object('table', tg_table_schema || '.' || tg_table_name,
-    'operation', lower(tg_op), 'problem', 'only the engine writes this table: it orders the live feed',
-    'use', 'book, cancel, block and modify with the public functions; they write the feed'));
+    'operation', lower(tg_op),
+    'problem', case when tg_nargs > 0 then tg_argv[0] else 'only the engine writes this table: it orders the live feed' end,
+    'use', case when tg_nargs > 1 then tg_argv[1] else 'book, cancel, block and modify with the public functions; they write the feed' end));
   return null;
 end;
 $$;
@@ -4621,6 +4788,23 @@ ALTER TABLE tablehold.combinations OWNER TO postgres;
 COMMENT ON TABLE tablehold.combinations IS 'Sets of tables the operator allows to be joined, with the party sizes the joined set takes.';
 
 --
+-- Name: config_versions; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.config_versions (
+    venue_id uuid NOT NULL,
+    version bigint NOT NULL
+);
+
+ALTER TABLE tablehold.config_versions OWNER TO postgres;
+
+--
+-- Name: TABLE config_versions; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.config_versions IS 'Per venue, a number that rises with every committed edit of what an availability snapshot shows of its set-up (the venue, areas, units, slots, opening hours and exceptions). Cached snapshots are keyed by it; only the engine''s triggers write it.';
+
+--
 -- Name: error_codes; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5029,6 +5213,13 @@ ALTER TABLE ONLY tablehold.combinations
     ADD CONSTRAINT combinations_pkey PRIMARY KEY (id);
 
 --
+-- Name: config_versions config_versions_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.config_versions
+    ADD CONSTRAINT config_versions_pkey PRIMARY KEY (venue_id);
+
+--
 -- Name: error_codes error_codes_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
@@ -5118,6 +5309,13 @@ ALTER TABLE ONLY tablehold.slots
 
 ALTER TABLE ONLY tablehold.slots
     ADD CONSTRAINT slots_venue_id_code_key UNIQUE (venue_id, code);
+
+--
+-- Name: snapshot_cache snapshot_cache_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.snapshot_cache
+    ADD CONSTRAINT snapshot_cache_pkey PRIMARY KEY (venue_id, service_date);
 
 --
 -- Name: staff_feeds staff_feeds_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -5339,6 +5537,12 @@ CREATE TRIGGER tg_allocations__guard BEFORE DELETE OR UPDATE ON tablehold.alloca
 CREATE TRIGGER tg_api_keys__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.api_keys FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
 
 --
+-- Name: areas tg_areas__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_areas__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.areas FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
+
+--
 -- Name: bookings tg_bookings__after_update; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -5393,10 +5597,28 @@ CREATE TRIGGER tg_clients__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.c
 CREATE TRIGGER tg_clients__erase_staff_events AFTER UPDATE OF erased_at ON tablehold.clients FOR EACH ROW WHEN (((new.erased_at IS NOT NULL) AND (old.erased_at IS NULL))) EXECUTE FUNCTION tablehold.tg_clients__erase_staff_events();
 
 --
+-- Name: config_versions tg_config_versions__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_config_versions__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.config_versions FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: the set-up triggers number each venue''s configuration', 'edit the venue, its areas, units, slots or hours; the version follows');
+
+--
+-- Name: config_versions tg_config_versions__guard_truncate; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_config_versions__guard_truncate BEFORE TRUNCATE ON tablehold.config_versions FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: the set-up triggers number each venue''s configuration', 'edit the venue, its areas, units, slots or hours; the version follows');
+
+--
 -- Name: opening_exceptions tg_opening_exceptions__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
 CREATE TRIGGER tg_opening_exceptions__before_write BEFORE INSERT OR UPDATE OF venue_id, closed, opens, closes ON tablehold.opening_exceptions FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('opens', 'closes');
+
+--
+-- Name: opening_exceptions tg_opening_exceptions__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_opening_exceptions__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.opening_exceptions FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
 
 --
 -- Name: opening_hours tg_opening_hours__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5405,10 +5627,34 @@ CREATE TRIGGER tg_opening_exceptions__before_write BEFORE INSERT OR UPDATE OF ve
 CREATE TRIGGER tg_opening_hours__before_write BEFORE INSERT OR UPDATE OF venue_id, opens, closes ON tablehold.opening_hours FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('opens', 'closes');
 
 --
+-- Name: opening_hours tg_opening_hours__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_opening_hours__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.opening_hours FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
+
+--
 -- Name: slots tg_slots__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
 CREATE TRIGGER tg_slots__before_write BEFORE INSERT OR UPDATE OF venue_id, starts, ends ON tablehold.slots FOR EACH ROW EXECUTE FUNCTION tablehold.tg_hours__before_write('starts', 'ends');
+
+--
+-- Name: slots tg_slots__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_slots__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.slots FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
+
+--
+-- Name: snapshot_cache tg_snapshot_cache__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_snapshot_cache__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.snapshot_cache FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: it is the availability snapshot cache', 'nothing: public.availability fills it, and a change of bookings or set-up makes a row stale by itself');
+
+--
+-- Name: snapshot_cache tg_snapshot_cache__guard_truncate; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_snapshot_cache__guard_truncate BEFORE TRUNCATE ON tablehold.snapshot_cache FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: it is the availability snapshot cache', 'nothing: public.availability fills it, and a change of bookings or set-up makes a row stale by itself');
 
 --
 -- Name: staff_feeds tg_staff_feeds__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5447,6 +5693,12 @@ CREATE TRIGGER tg_units__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.uni
 CREATE TRIGGER tg_units__before_update BEFORE UPDATE OF capacity, capacity_mode, booking_mode ON tablehold.units FOR EACH ROW EXECUTE FUNCTION tablehold.tg_units__before_update();
 
 --
+-- Name: units tg_units__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_units__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.units FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
+
+--
 -- Name: venues tg_venues__audit; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -5457,6 +5709,12 @@ CREATE TRIGGER tg_venues__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.ve
 --
 
 CREATE TRIGGER tg_venues__before_update BEFORE UPDATE OF service_day_cutover ON tablehold.venues FOR EACH ROW WHEN ((old.service_day_cutover IS DISTINCT FROM new.service_day_cutover)) EXECUTE FUNCTION tablehold.tg_venues__before_update();
+
+--
+-- Name: venues tg_venues__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_venues__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.venues FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('id');
 
 --
 -- Name: availability_events availability_events_slot_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: postgres
@@ -5832,6 +6090,12 @@ ALTER TABLE tablehold.combination_units ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tablehold.combinations ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: config_versions; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.config_versions ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bookings customers can read their own bookings; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
@@ -5876,6 +6140,12 @@ CREATE POLICY "managers can read their venue's audit trail" ON tablehold.audit_l
 CREATE POLICY "managers can read their venue's refusals" ON tablehold.refusals FOR SELECT TO authenticated USING ((tablehold.caller_rank(venue_id) >= 2));
 
 --
+-- Name: config_versions only the server reads configuration versions; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads configuration versions" ON tablehold.config_versions FOR SELECT TO service_role USING (true);
+
+--
 -- Name: staff_feeds only the server reads feed sequences; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
@@ -5886,6 +6156,12 @@ CREATE POLICY "only the server reads feed sequences" ON tablehold.staff_feeds FO
 --
 
 CREATE POLICY "only the server reads idempotency records" ON tablehold.idempotency_keys FOR SELECT TO service_role USING (true);
+
+--
+-- Name: snapshot_cache only the server reads the snapshot cache; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads the snapshot cache" ON tablehold.snapshot_cache FOR SELECT TO service_role USING (true);
 
 --
 -- Name: opening_exceptions; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -5922,6 +6198,12 @@ ALTER TABLE tablehold.refusals ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE tablehold.slots ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: snapshot_cache; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.snapshot_cache ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: staff_members staff can read their own memberships; Type: POLICY; Schema: tablehold; Owner: postgres
@@ -6038,6 +6320,15 @@ GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot t
 GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO authenticated;
 
 --
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO service_role;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO anon;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO authenticated;
+
+--
 -- Name: FUNCTION available_times(p_venue_id uuid, p_date date, p_party_size integer); Type: ACL; Schema: public; Owner: postgres
 --
 
@@ -6080,6 +6371,15 @@ REVOKE ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_r
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO service_role;
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO anon;
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO authenticated;
+
+--
+-- Name: FUNCTION channel_version(p_venue_id uuid, p_date date); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) TO service_role;
+GRANT ALL ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) TO anon;
+GRANT ALL ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) TO authenticated;
 
 --
 -- Name: FUNCTION client_create(p_venue_id uuid, p_name text, p_email text, p_phone text, p_date_of_birth date, p_notes text, p_tags text[], p_user_id uuid); Type: ACL; Schema: public; Owner: postgres
@@ -6329,6 +6629,27 @@ REVOKE ALL ON FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings,
 GRANT ALL ON FUNCTION tablehold.authorize_booking(p_booking tablehold.bookings, p_manage_token text, p_min_rank integer, p_guest_allowed boolean) TO service_role;
 
 --
+-- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
+
+--
+-- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.venues TO service_role;
+GRANT SELECT ON TABLE tablehold.venues TO authenticated;
+
+--
+-- Name: FUNCTION availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slot text, p_party_size integer) TO service_role;
+
+--
 -- Name: FUNCTION booking(p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6357,25 +6678,24 @@ REVOKE ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking_json(p_booking_id uuid) TO service_role;
 
 --
--- Name: FUNCTION is_valid_timezone(p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.is_valid_timezone(p_timezone text) TO service_role;
-
---
--- Name: TABLE venues; Type: ACL; Schema: tablehold; Owner: postgres
---
-
-GRANT ALL ON TABLE tablehold.venues TO service_role;
-GRANT SELECT ON TABLE tablehold.venues TO authenticated;
-
---
 -- Name: FUNCTION booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.booking_window_problem(p_venue tablehold.venues, p_mode tablehold.booking_mode, p_date date, p_during tstzrange, p_now timestamp with time zone, p_override boolean, p_closes timestamp with time zone) TO service_role;
+
+--
+-- Name: TABLE snapshot_cache; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.snapshot_cache TO service_role;
+
+--
+-- Name: FUNCTION cached_night_snapshot(p_venue tablehold.venues, p_date date); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) TO service_role;
 
 --
 -- Name: FUNCTION caller_rank(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6533,20 +6853,6 @@ REVOKE ALL ON FUNCTION tablehold.fail(p_code text, p_context jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.fail(p_code text, p_context jsonb) TO service_role;
 
 --
--- Name: FUNCTION full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.full_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
-
---
--- Name: FUNCTION guest_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.guest_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.guest_snapshot(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
-
---
 -- Name: FUNCTION in_engine(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6566,13 +6872,6 @@ GRANT ALL ON FUNCTION tablehold.jwt() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.jwt_role() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.jwt_role() TO service_role;
-
---
--- Name: FUNCTION key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.key_state(p_unit tablehold.units, p_key tstzrange, p_staff boolean) TO service_role;
 
 --
 -- Name: FUNCTION local_instant(p_timezone text, p_local timestamp without time zone); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6622,6 +6921,13 @@ GRANT ALL ON FUNCTION tablehold.needs_approval(p_booking_id uuid) TO service_rol
 
 REVOKE ALL ON FUNCTION tablehold.new_reference(p_prefix text, p_date date) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.new_reference(p_prefix text, p_date date) TO service_role;
+
+--
+-- Name: FUNCTION night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.night_snapshot(p_venue tablehold.venues, p_date date, p_staff boolean) TO service_role;
 
 --
 -- Name: FUNCTION service_span(p_venue tablehold.venues, p_date date, p_from time without time zone, p_to time without time zone); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6678,6 +6984,13 @@ GRANT ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p
 
 REVOKE ALL ON FUNCTION tablehold.prune_idempotency_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_idempotency_keys() TO service_role;
+
+--
+-- Name: FUNCTION prune_snapshot_cache(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_snapshot_cache() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_snapshot_cache() TO service_role;
 
 --
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6755,6 +7068,13 @@ GRANT SELECT ON TABLE tablehold.slots TO authenticated;
 
 REVOKE ALL ON FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date) TO service_role;
+
+--
+-- Name: FUNCTION snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
 
 --
 -- Name: FUNCTION staff_feed_written(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -6895,6 +7215,13 @@ GRANT ALL ON FUNCTION tablehold.tg_bookings__staff_event() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.tg_clients__erase_staff_events() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_clients__erase_staff_events() TO service_role;
+
+--
+-- Name: FUNCTION tg_config__bump(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_config__bump() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_config__bump() TO service_role;
 
 --
 -- Name: FUNCTION tg_hours__before_write(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7074,6 +7401,12 @@ GRANT SELECT ON TABLE tablehold.combination_units TO authenticated;
 
 GRANT ALL ON TABLE tablehold.combinations TO service_role;
 GRANT SELECT ON TABLE tablehold.combinations TO authenticated;
+
+--
+-- Name: TABLE config_versions; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.config_versions TO service_role;
 
 --
 -- Name: TABLE error_codes; Type: ACL; Schema: tablehold; Owner: postgres

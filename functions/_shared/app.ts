@@ -1,12 +1,13 @@
 // A function is a list of routes. createFunction turns it into a plain
 // `handler(req: Request): Promise<Response>` that parses, authenticates, runs one SERIALIZABLE
-// transaction as the caller, maps the outcome, and logs one JSON line. index.ts only serves it.
+// transaction (unless the route asks for another level) as the caller, maps the outcome, and logs
+// one JSON line. index.ts only serves it.
 import { z } from 'zod';
 import { type Caller, identify } from './auth.ts';
-import { actAs, actAsServer, db, serializable, type Sql, type Tx } from './db.ts';
+import { actAs, actAsServer, db, type Isolation, serializable, type Sql, type Tx } from './db.ts';
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
-import { API_VERSION, corsHeaders, errorBody, json, requestId, sha256 } from './http.ts';
+import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId, sha256 } from './http.ts';
 import { queued } from './queue.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -31,6 +32,8 @@ export interface RouteResult {
   data: unknown;
   /** An ETag for the response (availability: the channel version). */
   etag?: string;
+  /** `data` already serialized as JSON text, sent as it is inside the envelope (not for idempotent routes). */
+  dataJson?: string;
   /** Send data as the whole body, without the envelope (the OpenAPI document). */
   raw?: boolean;
   /** A streaming response (Server-Sent Events), made after the transaction committed. */
@@ -48,6 +51,11 @@ export interface Route<P extends AnyObject = AnyObject, Q extends AnyObject = An
   body?: B;
   /** Accepts an Idempotency-Key header and replays the first response for it. */
   idempotent?: boolean;
+  /** The transaction's isolation level; SERIALIZABLE unless the route says why not. */
+  isolation?: Isolation;
+  /** The current ETag, read with one query on the pool before any transaction: a request whose
+   *  If-None-Match equals it is answered 304 with no further work (undefined: no shortcut). */
+  currentEtag?: (ctx: Omit<RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, 'tx'>, sql: Sql) => Promise<string | undefined>;
   /** Which venue a refusal counts against, for the metrics (run after the rollback, as the server). */
   venueOf?: (ctx: Omit<RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, 'tx'>, sql: Sql) => Promise<string | undefined> | string | undefined;
   handle: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<RouteResult>;
@@ -191,6 +199,11 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined,
     };
     try {
+      // a conditional GET whose copy is current: 304 before any transaction or route work
+      const ifNoneMatch = req.headers.get('if-none-match');
+      if (ifNoneMatch !== null && r.currentEtag && ifNoneMatch === await r.currentEtag(ctx, sql())) {
+        return { response: json(304, null, { etag: ifNoneMatch, 'x-retries': '0' }), retries: 0 };
+      }
       // writes for one venue queue in this isolate (see queue.ts); reads never wait
       const queueKey = r.method !== 'GET' && r.venueOf ? `venue:${await r.venueOf(ctx, sql())}` : undefined;
       const { value, retries } = await queued(queueKey, () => serializable(async (tx) => {
@@ -211,8 +224,9 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
           await actAsServer(tx);
           await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)})`;
         }
-        return { status, body: envelope, etag: result.etag, stream: result.stream, replayed: false };
-      }, sql()));
+        const text = result.dataJson === undefined ? undefined : `{"data":${result.dataJson}}`;
+        return { status, body: envelope, text, etag: result.etag, stream: result.stream, replayed: false };
+      }, sql(), r.isolation));
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
@@ -220,7 +234,8 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
         headers.etag = value.etag;
         if (req.headers.get('if-none-match') === value.etag) return { response: json(304, null, headers), retries };
       }
-      return { response: json(value.status, value.body, headers), retries };
+      const text = 'text' in value ? value.text : undefined;
+      return { response: text === undefined ? json(value.status, value.body, headers) : jsonText(value.status, text, headers), retries };
     } catch (e) {
       trace.retries = (e as { retries?: number }).retries ?? 0;
       const mapped = e instanceof ApiError ? e : fromDatabase(e);

@@ -54,6 +54,9 @@ export type Database = {
 "availability":
 { Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Json
                            },
+"availability_text":
+{ Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Record<string, unknown>
+                           },
 "available_times":
 { Args: { "p_date": string,"p_party_size": number,"p_venue_id": string }; Returns: Json
                            },
@@ -68,6 +71,9 @@ export type Database = {
                            },
 "cancel":
 { Args: { "p_booking_id": string,"p_manage_token"?: string,"p_reason"?: string }; Returns: Json
+                           },
+"channel_version":
+{ Args: { "p_date": string,"p_venue_id": string }; Returns: number
                            },
 "client_create":
 { Args: { "p_date_of_birth"?: string,"p_email"?: string,"p_name": string,"p_notes"?: string,"p_phone"?: string,"p_tags"?: (string)[],"p_user_id"?: string,"p_venue_id": string }; Returns: Json

@@ -1,6 +1,7 @@
 // One pooled postgres.js client per isolate, compatible with Supavisor's transaction mode
-// (prepare: false, no session state). Each request is one SERIALIZABLE transaction run as the
-// caller (set_config role + request.jwt.claims, as PostgREST does), retried on 40001/40P01.
+// (prepare: false, no session state). Each request is one SERIALIZABLE transaction (a route may ask
+// for READ COMMITTED) run as the caller (set_config role + request.jwt.claims, as PostgREST does),
+// retried on 40001/40P01.
 import postgres from 'postgres';
 import { requireEnv } from './env.ts';
 import { isRetryable } from './errors.ts';
@@ -48,13 +49,18 @@ export interface TxResult<T> {
   retries: number;
 }
 
-/** Run fn in one SERIALIZABLE transaction, retrying the whole of it on serialization failures
- *  and deadlocks. fn first gets the transaction as the connecting (trusted) role; call
- *  `actAs(tx, caller)` before touching the engine. */
-export async function serializable<T>(fn: (tx: Tx) => Promise<T>, sql: Sql = db()): Promise<TxResult<T>> {
+/** The isolation level of a request's transaction: SERIALIZABLE unless a route says otherwise. */
+export type Isolation = 'serializable' | 'read committed';
+
+/** Run fn in one SERIALIZABLE transaction (or at `level`), retrying the whole of it on
+ *  serialization failures and deadlocks. fn first gets the transaction as the connecting (trusted)
+ *  role; call `actAs(tx, caller)` before touching the engine. */
+export async function serializable<T>(
+  fn: (tx: Tx) => Promise<T>, sql: Sql = db(), level: Isolation = 'serializable',
+): Promise<TxResult<T>> {
   for (let attempt = 0;; attempt++) {
     try {
-      const value = (await sql.begin('isolation level serializable', fn)) as T;
+      const value = (await sql.begin(`isolation level ${level}`, fn)) as T;
       return { value, retries: attempt };
     } catch (e) {
       if (!isRetryable(e) || attempt + 1 >= MAX_ATTEMPTS) {

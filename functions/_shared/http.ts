@@ -13,7 +13,12 @@ export const corsHeaders: Record<string, string> = {
 };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(status === 304 ? null : JSON.stringify(body), {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+
+/** A response whose JSON body is already text (a large database answer passed through unparsed). */
+export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(status === 304 ? null : text, {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...corsHeaders, ...headers },
   });

@@ -57,7 +57,7 @@ export const findUnit = (snapshot: Snapshot, unitId: string): SnapshotUnit | und
   snapshot.units.find((u) => u.unit_id === unitId);
 
 /** An exclusive unit's remaining over a window: 0 when out of service or a busy window overlaps it,
- *  else its capacity (the same rule as the engine's `key_state`). */
+ *  else its capacity (the same rule as the engine's snapshot, `tablehold.night_snapshot`). */
 function exclusiveRemaining(unit: SnapshotUnit, window: { starts_at: Instant; ends_at: Instant }): number {
   if (unit.out_of_service) return 0;
   const taken = (unit.busy ?? []).some((b) => overlaps(b, window));

@@ -1,6 +1,7 @@
 // The handlers in-process turn the engine's domain errors into the registry's HTTP statuses with the
 // guest-facing message, and serve availability with the channel version as its ETag (304 while
-// nothing changed). Each test books a small venue of its own, so nothing else moves its channel.
+// nothing changed, decided before any snapshot is built). Each test books a small venue of its own,
+// so nothing else moves its channel.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { availability } from '../../functions/availability/routes.ts';
@@ -161,6 +162,29 @@ describe('availability is cached by the channel version', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).toBe('"2"');
     expect(after.body.data.units[0].keys[0]).toMatchObject({ remaining: 1, state: 'available' });
+  });
+
+  /** The version of the night's cached guest snapshot, if one was built. */
+  const cachedVersion = async (venue: Venue) => {
+    const [row] = await db`select version::int from tablehold.snapshot_cache where venue_id = ${venue.id} and service_date = ${venue.date}`;
+    return row?.version as number | undefined;
+  };
+
+  it('a 304 is decided from the channel version alone: no snapshot is built for it', async () => {
+    const venue = await bar(3);
+    expect((await callHandler(book, anon, 'POST', 'book/v1', { body: bookingOf(venue) })).status).toBe(201);
+
+    // a client that learnt version 1 from the live feed asks for the night
+    const unchanged = await snapshot(venue, { 'if-none-match': '"1"' });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe('"1"');
+    expect(await cachedVersion(venue)).toBeUndefined();
+
+    // a 200 builds the night's snapshot once, and the database keeps it for the next guests
+    const full = await snapshot(venue, { 'if-none-match': '"0"' });
+    expect(full.status).toBe(200);
+    expect(full.body.data.version).toBe(1);
+    expect(await cachedVersion(venue)).toBe(1);
   });
 
   it('an If-None-Match that is not the current version gets the full snapshot', async () => {
