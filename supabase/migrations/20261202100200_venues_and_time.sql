@@ -1,8 +1,7 @@
--- Local time everywhere (issue 8): one conversion from a venue's wall clock to instants, service
--- days that tile time across every clock change, hours after midnight on the service date's night,
--- pacing buckets on the venue's clock, and configuration that cannot contradict the service day.
+-- Venues and time: what a venue is and sells (operators, venues, opening hours and exceptions, turn
+-- times, areas, slots, inventory units, combinations of tables, pacing rules), and the one set of
+-- rules that turns the venue's wall clock into instants (README, "Local time").
 --
--- The rules (README, "Local time"):
 -- 1. A wall-clock time of a venue becomes the FIRST instant at which the venue's clocks show that
 --    time or later (tablehold.local_instant): in a repeated hour the first pass, in a skipped hour
 --    the instant the clocks jump forward. Service days, opening hours and slots all use it, so the
@@ -12,15 +11,200 @@
 --    weekly hours 00:30-03:00 of a Friday are the early hours of Saturday, the end of Friday's night.
 --    Hours and slots must lie within one service day (cutover to next cutover); triggers refuse
 --    the rest, so every start the grid offers belongs to the date it is offered for.
--- 3. Pacing buckets are spans of the venue's wall clock: floor((local start - local midnight of the
---    service date) / per) * per, with per dividing a day. Both passes of a repeated hour share a
---    bucket; a skipped hour leaves its buckets empty. Covers are counted within the service date.
+-- 3. Table start times (tablehold.table_starts) and the booking window (tablehold.booking_window_problem)
+--    each have one home here: plan_time accepts a start exactly when available_times lists it.
+-- Pacing buckets, also on the venue's clock, are counted where bookings are placed
+-- (20261202100800_placing_a_booking.sql, tablehold.check_pacing).
 --
 -- Performance: the SQL helpers are BEGIN ATOMIC bodies without SET clauses and with qualified
 -- names, so the planner inlines them into their callers (plan_time, available_times, the
 -- snapshots); helpers that need statements (local_instant, turn_time) are plpgsql, whose plans are
--- cached per session. Function signatures are unchanged.
+-- cached per session.
 
+-- What a venue is: it decides nothing by itself (the units do), but the API shows it.
+create type tablehold.venue_kind as enum ('bar', 'club', 'restaurant');
+
+-- pooled: N interchangeable units, counted; exclusive: one unit, kept apart by the exclusion constraint.
+create type tablehold.capacity_mode as enum ('pooled', 'exclusive');
+
+-- How a unit is booked: per slot, per service date, or at start times on the grid (tables).
+create type tablehold.booking_mode as enum ('slot', 'date', 'time');
+-- What a unit is; tables and booths are refused as TABLE_NOT_AVAILABLE, the rest as SECTION_NOT_AVAILABLE.
+create type tablehold.unit_type as enum ('table', 'booth', 'section', 'seat_option');
+
+/** True when `p_timezone` is an IANA zone name PostgreSQL knows. Used by check constraints. */
+create function tablehold.is_valid_timezone(p_timezone text)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$
+  select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = p_timezone);
+$$;
+
+create table tablehold.operators (
+  id         uuid primary key default gen_random_uuid(),
+  slug       text not null unique check (slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
+  name       text not null check (length(name) between 1 and 200),
+  created_at timestamptz not null default now()
+);
+comment on table tablehold.operators is 'The business that owns one or more venues.';
+
+create table tablehold.venues (
+  id                  uuid primary key default gen_random_uuid(),
+  operator_id         uuid not null references tablehold.operators (id),
+  slug                text not null unique check (slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
+  name                text not null check (length(name) between 1 and 200),
+  kind                tablehold.venue_kind not null,
+  timezone            text not null constraint venues_timezone_check check (tablehold.is_valid_timezone(timezone)),
+  service_day_cutover time not null default '05:00',
+  booking_horizon     interval not null default '180 days' check (booking_horizon > interval '0'),
+  min_notice          interval not null default '0' check (min_notice >= interval '0'),
+  min_party           int not null default 1,
+  max_party           int not null default 50,
+  min_age             int check (min_age between 1 and 99),
+  hold_ttl            interval not null default '5 minutes' check (hold_ttl > interval '0' and hold_ttl <= interval '1 day'),
+  start_grid          interval not null default '15 minutes' check (start_grid >= interval '1 minute'),
+  default_turn        interval not null default '2 hours' check (default_turn > interval '0'),
+  buffer              interval not null default '0' check (buffer >= interval '0'),
+  requires_approval   boolean not null default false,
+  created_at          timestamptz not null default now(),
+  constraint venues_party_limits_check check (min_party >= 1 and max_party >= min_party and max_party <= 500)
+);
+comment on table tablehold.venues is 'A bar, club or restaurant. Times are interpreted in its IANA timezone; a service day runs from service_day_cutover to the next day''s cutover, so a 01:30 booking belongs to the previous date.';
+comment on column tablehold.venues.start_grid is 'Table venues offer start times every start_grid from opening.';
+comment on column tablehold.venues.buffer is 'Kept free after each table booking (clearing, resetting).';
+
+/** The venue row, or NOT_FOUND. */
+create function tablehold.venue(p_venue_id uuid)
+returns tablehold.venues
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_venue tablehold.venues;
+begin
+  select * into v_venue from tablehold.venues v where v.id = p_venue_id;
+  if not found then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'venue'));
+  end if;
+  return v_venue;
+end;
+$$;
+
+-- When a venue opens, and its named windows.
+create table tablehold.opening_hours (
+  id       bigint primary key generated always as identity,
+  venue_id uuid not null references tablehold.venues (id) on delete cascade,
+  weekday  smallint not null check (weekday between 1 and 7),
+  opens    time not null,
+  closes   time not null,
+  unique (venue_id, weekday, opens)
+);
+comment on table tablehold.opening_hours is 'Weekly hours per ISO weekday (1 = Monday) of the service date. closes <= opens spans midnight (22:00 to 04:00); a time before the venue cutover is on the next calendar day (00:30-03:00 on a Friday is the early hours of Saturday, Friday''s night). Hours lie within one service day (a trigger refuses the rest).';
+
+create table tablehold.opening_exceptions (
+  venue_id     uuid not null references tablehold.venues (id) on delete cascade,
+  service_date date not null,
+  closed       boolean not null default false,
+  opens        time,
+  closes       time,
+  note         text,
+  primary key (venue_id, service_date),
+  constraint opening_exceptions_hours_check check (closed or (opens is not null and closes is not null))
+);
+comment on table tablehold.opening_exceptions is 'A closed day, or special hours replacing the weekly hours for one service date.';
+
+create table tablehold.turn_times (
+  venue_id  uuid not null references tablehold.venues (id) on delete cascade,
+  min_party int not null check (min_party >= 1),
+  max_party int not null,
+  duration  interval not null check (duration > interval '0'),
+  primary key (venue_id, min_party),
+  constraint turn_times_party_check check (max_party >= min_party)
+);
+comment on table tablehold.turn_times is 'How long a table booking lasts by party size; venues.default_turn otherwise.';
+
+create table tablehold.slots (
+  id       uuid primary key default gen_random_uuid(),
+  venue_id uuid not null references tablehold.venues (id) on delete cascade,
+  code     text not null check (code ~ '^[a-z0-9_]{1,64}$'),
+  name     text not null,
+  weekdays smallint[] not null default '{1,2,3,4,5,6,7}' constraint slots_weekdays_check check (weekdays <@ '{1,2,3,4,5,6,7}' and cardinality(weekdays) > 0),
+  starts   time not null,
+  ends     time not null,
+  unique (venue_id, code)
+);
+comment on table tablehold.slots is 'Named windows on the weekly schedule (a club night''s 21:00 slot). A start before the venue cutover falls on the next calendar day; ends <= starts spans midnight. Slots lie within one service day (a trigger refuses the rest).';
+
+-- What a venue sells.
+create table tablehold.areas (
+  id       uuid primary key default gen_random_uuid(),
+  venue_id uuid not null references tablehold.venues (id) on delete cascade,
+  name     text not null check (length(name) between 1 and 100),
+  unique (venue_id, name)
+);
+
+create table tablehold.units (
+  id                uuid primary key default gen_random_uuid(),
+  venue_id          uuid not null references tablehold.venues (id) on delete cascade,
+  area_id           uuid references tablehold.areas (id) on delete set null,
+  code              text not null check (code ~ '^[a-z0-9_-]{1,64}$'),
+  name              text not null,
+  unit_type         tablehold.unit_type not null,
+  capacity_mode     tablehold.capacity_mode not null,
+  booking_mode      tablehold.booking_mode not null,
+  capacity          int not null default 1,
+  min_covers        int not null default 1 check (min_covers >= 1),
+  max_covers        int not null default 1,
+  premium           boolean not null default false,
+  min_spend         numeric(10, 2) not null default 0 check (min_spend >= 0),
+  deposit           numeric(10, 2) not null default 0 check (deposit >= 0),
+  requires_approval boolean not null default false,
+  out_of_service    boolean not null default false,
+  sort              int not null default 0,
+  unique (venue_id, code),
+  unique (id, venue_id),
+  constraint units_capacity_check check (capacity >= 1 and (capacity_mode = 'pooled' or capacity = 1)),
+  constraint units_covers_check check (max_covers >= min_covers),
+  -- Pooled inventory is counted per slot or per service date; time-grid inventory is exclusive.
+  constraint units_pooled_mode_check check (capacity_mode = 'exclusive' or booking_mode in ('slot', 'date'))
+);
+comment on table tablehold.units is 'Bookable inventory. pooled: capacity interchangeable units (a section of 10 standing tables, a bar''s seat option), a party takes ceil(party / max_covers) of them, enforced by counting. exclusive: one table, booth or exclusive section, enforced by an exclusion constraint.';
+comment on column tablehold.units.max_covers is 'Largest party for one unit (pooled: per unit of capacity).';
+create index units_venue_idx on tablehold.units (venue_id);
+
+create table tablehold.combinations (
+  id        uuid primary key default gen_random_uuid(),
+  venue_id  uuid not null references tablehold.venues (id) on delete cascade,
+  name      text not null,
+  min_party int not null check (min_party >= 1),
+  max_party int not null,
+  constraint combinations_party_check check (max_party >= min_party)
+);
+comment on table tablehold.combinations is 'Sets of tables the operator allows to be joined, with the party sizes the joined set takes.';
+
+create table tablehold.combination_units (
+  combination_id uuid not null references tablehold.combinations (id) on delete cascade,
+  unit_id        uuid not null references tablehold.units (id) on delete cascade,
+  primary key (combination_id, unit_id)
+);
+create index combination_units_unit_idx on tablehold.combination_units (unit_id);
+
+create table tablehold.pacing_rules (
+  id         uuid primary key default gen_random_uuid(),
+  venue_id   uuid not null references tablehold.venues (id) on delete cascade,
+  area_id    uuid references tablehold.areas (id) on delete cascade,
+  per        interval not null check (per >= interval '5 minutes'),
+  max_covers int not null check (max_covers >= 1),
+  unique nulls not distinct (venue_id, area_id, per),
+  constraint pacing_rules_per_divides_day_check check (per <= interval '1 day' and 86400 % extract(epoch from per) = 0)
+);
+comment on table tablehold.pacing_rules is 'At most max_covers (sum of party sizes) may start per interval, across the venue (area_id null) or one area.';
+comment on column tablehold.pacing_rules.per is 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
+
+-- From the wall clock to instants.
 /** The first instant at which the clocks of zone p_timezone show p_local or later.
  *  Usually the one instant showing p_local. In a repeated hour (clocks going back) it is the first
  *  pass; in a skipped hour (clocks jumping forward) it is the instant of the jump.
@@ -76,7 +260,7 @@ comment on function tablehold.local_instant(text, timestamp) is 'The first insta
 /** A local (date, time) span as an instant range: closes <= opens means the next day. Each end is
  *  the first instant the clocks show it (tablehold.local_instant), so a span inside a skipped hour
  *  is empty and one across a clock change lasts as long as the clocks say. */
-create or replace function tablehold.local_span(p_timezone text, p_date date, p_opens time, p_closes time)
+create function tablehold.local_span(p_timezone text, p_date date, p_opens time, p_closes time)
 returns tstzrange
 language sql
 stable
@@ -103,7 +287,7 @@ end;
  *  venue's zone, each taken as the first instant the clocks show it (a cutover in a repeated hour
  *  starts the day at its first pass; in a skipped hour, when the clocks jump). Consecutive windows
  *  share their bounds, so service days tile time with no gap and no overlap. */
-create or replace function tablehold.service_window(p_venue tablehold.venues, p_date date)
+create function tablehold.service_window(p_venue tablehold.venues, p_date date)
 returns tstzrange
 language sql
 stable
@@ -116,7 +300,7 @@ end;
 /** The service date an instant belongs to: the date whose service_window holds it (01:30 on a club
  *  night belongs to the previous date). The clock reading less the cutover gives the date, except
  *  after the clocks went back across a cutover, when the next day has already begun. */
-create or replace function tablehold.service_date_of(p_venue tablehold.venues, p_at timestamptz)
+create function tablehold.service_date_of(p_venue tablehold.venues, p_at timestamptz)
 returns date
 language sql
 stable
@@ -128,7 +312,7 @@ end;
 
 /** The venue's opening spans for a service date: the date's exception if any, else the weekly hours,
  *  placed by tablehold.service_span (hours before the cutover are the night's early hours). */
-create or replace function tablehold.opening_spans(p_venue tablehold.venues, p_date date)
+create function tablehold.opening_spans(p_venue tablehold.venues, p_date date)
 returns setof tstzrange
 language sql
 stable
@@ -147,7 +331,7 @@ begin atomic
 end;
 
 /** A slot's window on a service date. A slot starting before the venue cutover is on the next calendar day. */
-create or replace function tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date)
+create function tablehold.slot_window(p_venue tablehold.venues, p_slot tablehold.slots, p_date date)
 returns tstzrange
 language sql
 stable
@@ -156,7 +340,7 @@ begin atomic
 end;
 
 /** How long a table booking of this party size lasts. */
-create or replace function tablehold.turn_time(p_venue tablehold.venues, p_party_size int)
+create function tablehold.turn_time(p_venue tablehold.venues, p_party_size int)
 returns interval
 language plpgsql
 stable
@@ -219,128 +403,8 @@ begin
 end;
 $$;
 
-/** Resolve and validate when a booking would happen: slot, service date or start time, opening
- *  hours (overnight spans and exceptions included), the start-time grid (tablehold.table_starts),
- *  and the booking window (tablehold.booking_window_problem: no past, minimum notice and horizon
- *  unless a manager overrides). Reads the clock once. */
-create or replace function tablehold.plan_time(
-  p_venue tablehold.venues, p_mode tablehold.booking_mode, p_party_size int,
-  p_date date, p_slot text, p_start timestamptz, p_override boolean)
-returns tablehold.booking_plan
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_plan tablehold.booking_plan;
-  v_slot tablehold.slots;
-  v_now timestamptz := tablehold.clock();
-  v_turn interval;
-  v_problem text;
-begin
-  v_plan.mode := p_mode;
-  case p_mode
-    when 'slot' then
-      if p_date is null or p_slot is null then
-        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'slot', 'problem', 'date and slot are required'));
-      end if;
-      select * into v_slot from tablehold.slots s where s.venue_id = p_venue.id and s.code = p_slot;
-      if not found then
-        perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'slot', 'slot', p_slot));
-      end if;
-      if not extract(isodow from p_date)::smallint = any (v_slot.weekdays) then
-        perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object('slot', p_slot, 'date', p_date));
-      end if;
-      v_plan.service_date := p_date;
-      v_plan.slot_id := v_slot.id;
-      v_plan.during := tablehold.slot_window(p_venue, v_slot, p_date);
-      v_plan.occupies := v_plan.during;
-    when 'date' then
-      if p_date is null then
-        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
-      end if;
-      v_plan.service_date := p_date;
-      v_plan.during := tablehold.service_window(p_venue, p_date);
-      v_plan.occupies := v_plan.during;
-    else
-      if p_start is null then
-        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'start', 'problem', 'start is required'));
-      end if;
-      v_turn := tablehold.turn_time(p_venue, p_party_size);
-      v_plan.service_date := tablehold.service_date_of(p_venue, p_start);
-      if p_date is not null and p_date <> v_plan.service_date then
-        perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'start is not on that service date'));
-      end if;
-      v_plan.during := tstzrange(p_start, p_start + v_turn);
-      v_plan.occupies := tstzrange(p_start, p_start + v_turn + p_venue.buffer);
-  end case;
-
-  -- opening hours: a table start is one of the date's grid starts; a slot lies inside one opening
-  -- span; a date needs the venue open that date
-  if not (case
-       when p_mode = 'time' then exists (
-         select 1 from tablehold.table_starts(p_venue, v_plan.service_date, v_turn) g where g = p_start)
-       else exists (
-         select 1 from tablehold.opening_spans(p_venue, v_plan.service_date) s
-          where p_mode = 'date' or s @> v_plan.during)
-     end) then
-    perform tablehold.fail('OUTSIDE_OPENING_HOURS', jsonb_build_object(
-      'service_date', v_plan.service_date, 'starts_at', lower(v_plan.during)));
-  end if;
-
-  v_problem := tablehold.booking_window_problem(p_venue, p_mode, v_plan.service_date, v_plan.during, v_now, p_override);
-  case v_problem
-    when 'past' then
-      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'past'));
-    when 'notice' then
-      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'notice', 'min_notice', p_venue.min_notice));
-    when 'horizon' then
-      perform tablehold.fail('OUTSIDE_BOOKING_WINDOW', jsonb_build_object('problem', 'horizon', 'horizon', p_venue.booking_horizon));
-    else
-      null;
-  end case;
-  return v_plan;
-end;
-$$;
-
-/** Start times a table venue offers on a service date for a party: exactly the starts plan_time
- *  accepts (tablehold.table_starts inside the booking window), each with how many single tables are
- *  free and whether any table or combination fits. */
-create or replace function public.available_times(p_venue_id uuid, p_date date, p_party_size int)
-returns jsonb
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_venue tablehold.venues;
-  v_turn interval;
-  v_now timestamptz := tablehold.clock();
-begin
-  v_venue := tablehold.venue(p_venue_id);
-  if p_date is null then
-    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
-  end if;
-  if p_party_size is null or p_party_size < v_venue.min_party or p_party_size > v_venue.max_party then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
-  end if;
-  v_turn := tablehold.turn_time(v_venue, p_party_size);
-  return coalesce((
-    select jsonb_agg(jsonb_build_object('starts_at', g.at, 'tables_free', c.singles, 'bookable', c.options > 0) order by g.at)
-    from tablehold.table_starts(v_venue, p_date, v_turn) g(at)
-    cross join lateral (
-      select count(*) filter (where t.kind = 'single') as singles, count(*) as options
-      from tablehold.table_candidates(v_venue.id, tstzrange(g.at, g.at + v_turn + v_venue.buffer), p_party_size) t
-    ) c
-    where tablehold.booking_window_problem(v_venue, 'time', p_date, tstzrange(g.at, g.at + v_turn), v_now, false) is null
-  ), '[]');
-end;
-$$;
-
 -- Configuration that would contradict the rules above is refused where it is written, whatever
 -- writes it (Studio, a migration, seed code).
-
 /** Do hours from p_from to p_to (p_to <= p_from: the next day) lie within one service day, from the
  *  cutover to the next day's cutover, with a time before the cutover on the next calendar day?
  *  Measured on the wall clock, as minutes after the cutover: from in [0, 24h), to in (0, 24h].
@@ -391,7 +455,6 @@ begin
   return new;
 end;
 $$;
-
 create trigger tg_opening_hours__before_write
 before insert or update of venue_id, opens, closes on tablehold.opening_hours
 for each row execute function tablehold.tg_hours__before_write('opens', 'closes');
@@ -429,77 +492,7 @@ begin
   return new;
 end;
 $$;
-
 create trigger tg_venues__before_update
 before update of service_day_cutover on tablehold.venues
 for each row when (old.service_day_cutover is distinct from new.service_day_cutover)
 execute function tablehold.tg_venues__before_update();
-
-comment on table tablehold.opening_hours is 'Weekly hours per ISO weekday (1 = Monday) of the service date. closes <= opens spans midnight (22:00 to 04:00); a time before the venue cutover is on the next calendar day (00:30-03:00 on a Friday is the early hours of Saturday, Friday''s night). Hours lie within one service day (a trigger refuses the rest).';
-comment on table tablehold.slots is 'Named windows on the weekly schedule (a club night''s 21:00 slot). A start before the venue cutover falls on the next calendar day; ends <= starts spans midnight. Slots lie within one service day (a trigger refuses the rest).';
-
-/** Pacing: at most max_covers may start per interval, venue-wide or per area. Intervals are spans of
- *  the venue's wall clock, counted from local midnight of the service date: the booking's bucket is
- *  [midnight + k * per, midnight + (k + 1) * per) holding its local start, so an hourly rule's
- *  buckets are local 19:00-20:00 whatever the zone's offset (+05:30, +12:45). Across a clock change
- *  a bucket keeps its wall-clock span: both passes of a repeated hour fall into the same buckets
- *  (the cap then covers more real time, never less), and buckets inside a skipped hour are empty.
- *  Covers are counted within the booking's service date, after its own allocation, under an
- *  advisory lock per rule and bucket. */
-create or replace function tablehold.check_pacing(p_booking_id uuid)
-returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_booking tablehold.bookings;
-  v_timezone text;
-  v_now timestamptz := tablehold.clock();
-  v_local timestamp;
-  v_rule record;
-  v_bucket timestamp;
-  v_covers bigint;
-begin
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
-  select v.timezone into v_timezone from tablehold.venues v where v.id = v_booking.venue_id;
-  v_local := lower(v_booking.during) at time zone v_timezone;
-  for v_rule in
-    select r.* from tablehold.pacing_rules r
-    where r.venue_id = v_booking.venue_id
-      and (r.area_id is null or r.area_id in (
-        select u.area_id from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-        where a.booking_id = p_booking_id and a.active))
-    order by r.id
-  loop
-    v_bucket := v_booking.service_date::timestamp
-      + (floor(extract(epoch from v_local - v_booking.service_date::timestamp) / extract(epoch from v_rule.per))
-         * extract(epoch from v_rule.per))::float8 * interval '1 second';
-    perform pg_advisory_xact_lock(hashtextextended(
-      'tablehold.pacing:' || v_rule.id || ':' || v_booking.service_date || ':' || v_bucket, 0));
-    select coalesce(sum(b.party_size), 0) into v_covers
-      from tablehold.bookings b
-     where b.venue_id = v_booking.venue_id and b.service_date = v_booking.service_date
-       and b.kind = 'booking' and tablehold.status_holds_inventory(b.status)
-       and (b.status <> 'held' or b.hold_expires_at > v_now)
-       and (lower(b.during) at time zone v_timezone) >= v_bucket
-       and (lower(b.during) at time zone v_timezone) < v_bucket + v_rule.per
-       and (v_rule.area_id is null or exists (
-         select 1 from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-         where a.booking_id = b.id and a.active and u.area_id = v_rule.area_id));
-    if v_covers > v_rule.max_covers then
-      perform tablehold.fail('PACING_LIMIT_REACHED', jsonb_build_object(
-        'interval_start', tablehold.local_instant(v_timezone, v_bucket), 'per', v_rule.per, 'max_covers', v_rule.max_covers));
-    end if;
-  end loop;
-end;
-$$;
-
-alter table tablehold.pacing_rules add constraint pacing_rules_per_divides_day_check
-  check (per <= interval '1 day' and 86400 % extract(epoch from per) = 0);
-comment on column tablehold.pacing_rules.per is 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
-
-revoke execute on all functions in schema tablehold from public, anon, authenticated;
-grant execute on function tablehold.caller_rank(uuid) to authenticated;
-grant execute on all functions in schema tablehold to service_role;
-revoke execute on function public.available_times(uuid, date, int) from public, anon, authenticated;
-grant execute on function public.available_times(uuid, date, int) to anon, authenticated, service_role;

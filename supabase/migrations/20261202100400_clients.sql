@@ -1,4 +1,28 @@
--- The guest CRM: create, read, update, search and erase clients (staff of the venue).
+-- Clients: the venue's guest CRM. A client is created by staff or found (by email) or created for a
+-- guest booking, linked to a customer's auth user when they book signed in, and erased on request:
+-- erasure anonymises the personal data (the client row, their bookings' free text, the audit trail
+-- and the staff feed) and keeps the booking history and the counts.
+
+create table tablehold.clients (
+  id            uuid primary key default gen_random_uuid(),
+  venue_id      uuid not null references tablehold.venues (id) on delete cascade,
+  user_id       uuid references auth.users (id) on delete set null,
+  name          text not null check (length(name) between 1 and 200),
+  email         text check (email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$' and length(email) <= 320),
+  phone         text check (phone ~ '^\+?[0-9 ()-]{5,32}$'),
+  date_of_birth date check (date_of_birth > '1900-01-01'),
+  notes         text check (length(notes) <= 4000),
+  tags          text[] not null default '{}',
+  visit_count   int not null default 0 check (visit_count >= 0),
+  no_show_count int not null default 0 check (no_show_count >= 0),
+  erased_at     timestamptz,
+  created_at    timestamptz not null default now(),
+  updated_at    timestamptz not null default now(),
+  unique (id, venue_id)
+);
+comment on table tablehold.clients is 'A venue''s guests. Erasing a client anonymises the personal data and keeps the booking history.';
+create unique index clients_venue_email_key on tablehold.clients (venue_id, lower(email)) where email is not null;
+create index clients_user_idx on tablehold.clients (user_id) where user_id is not null;
 
 /** A client as the API shows it. */
 create function tablehold.client_json(p_client tablehold.clients)
@@ -25,6 +49,87 @@ begin
 end;
 $$;
 
+/** Load a client the caller may see: staff of its venue (p_min_rank), or the linked customer. */
+create function tablehold.client_for(p_client_id uuid, p_min_rank int, p_self_allowed boolean)
+returns tablehold.clients
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_client tablehold.clients;
+begin
+  select * into v_client from tablehold.clients c where c.id = p_client_id for update;
+  if not found
+     or (tablehold.caller_rank(v_client.venue_id) < 1
+         and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id())) then
+    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'client'));
+  end if;
+  if tablehold.caller_rank(v_client.venue_id) < p_min_rank
+     and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id()) then
+    perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_rank', p_min_rank));
+  end if;
+  return v_client;
+end;
+$$;
+
+/** Find or create the booking's client. Staff may name any client of the venue (or none, for a
+ *  walk-in); a customer books as their own client; guests give contact details. An existing
+ *  client found by email is linked, never overwritten, by a guest. */
+create function tablehold.resolve_client(p_venue_id uuid, p_rank int, p_client_id uuid, p_guest jsonb)
+returns tablehold.clients
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_client tablehold.clients;
+  v_uid uuid := tablehold.actor_id();
+  v_email text := nullif(trim(p_guest ->> 'email'), '');
+begin
+  if p_client_id is not null then
+    select * into v_client from tablehold.clients c where c.id = p_client_id and c.venue_id = p_venue_id;
+    -- guests may name only their own linked client record
+    if not found or (p_rank < 1 and (v_uid is null or v_client.user_id is distinct from v_uid)) then
+      perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'client'));
+    end if;
+    return v_client;
+  end if;
+
+  if p_guest is null and v_uid is not null and p_rank < 1 then
+    select * into v_client from tablehold.clients c where c.venue_id = p_venue_id and c.user_id = v_uid;
+    if found then
+      return v_client;
+    end if;
+  end if;
+
+  if p_guest is null then
+    if p_rank >= 1 then
+      return null;  -- a walk-in or phone booking staff make without details
+    end if;
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'guest', 'problem', 'name and email are required'));
+  end if;
+  if nullif(trim(p_guest ->> 'name'), '') is null or (v_email is null and p_rank < 1) then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'guest', 'problem', 'name and email are required'));
+  end if;
+
+  begin
+    insert into tablehold.clients (venue_id, user_id, name, email, phone, date_of_birth)
+    values (p_venue_id, case when p_rank < 1 then v_uid end, trim(p_guest ->> 'name'), v_email,
+            nullif(trim(p_guest ->> 'phone'), ''), (p_guest ->> 'date_of_birth')::date)
+    on conflict (venue_id, lower(email)) where email is not null do nothing
+    returning * into v_client;
+  exception
+    when check_violation or invalid_datetime_format or datetime_field_overflow then
+      perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'guest', 'problem', sqlerrm));
+  end;
+  if v_client.id is null then
+    select * into v_client from tablehold.clients c
+    where c.venue_id = p_venue_id and lower(c.email) = lower(v_email);
+  end if;
+  return v_client;
+end;
+$$;
+
+-- The operations (staff of the venue; client_get and client_erase also for the linked customer).
 /** Create a client (host and up). Emails are unique per venue, case-insensitively. */
 create function public.client_create(
   p_venue_id uuid, p_name text, p_email text default null, p_phone text default null,
@@ -48,29 +153,6 @@ begin
     perform tablehold.client_write_error(sqlstate, sqlerrm);
   end;
   return tablehold.client_json(v_client);
-end;
-$$;
-
-/** Load a client the caller may see: staff of its venue (p_min_rank), or the linked customer. */
-create function tablehold.client_for(p_client_id uuid, p_min_rank int, p_self_allowed boolean)
-returns tablehold.clients
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_client tablehold.clients;
-begin
-  select * into v_client from tablehold.clients c where c.id = p_client_id for update;
-  if not found
-     or (tablehold.caller_rank(v_client.venue_id) < 1
-         and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id())) then
-    perform tablehold.fail('NOT_FOUND', jsonb_build_object('entity', 'client'));
-  end if;
-  if tablehold.caller_rank(v_client.venue_id) < p_min_rank
-     and not (p_self_allowed and v_client.user_id is not null and v_client.user_id = tablehold.actor_id()) then
-    perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_rank', p_min_rank));
-  end if;
-  return v_client;
 end;
 $$;
 

@@ -1,5 +1,9 @@
--- The public operations on bookings. Each is SECURITY DEFINER with a pinned search_path and checks
--- its caller itself (tablehold.caller_rank); the invariants are also enforced by the triggers.
+-- The public API, booking operations: each is a SECURITY DEFINER function in public with a pinned
+-- search_path, taking p_-named parameters, returning JSON, and checking its caller itself
+-- (tablehold.authorize_booking, tablehold.require_rank); the invariants hold anyway, by the
+-- triggers. Who may call each is granted in 20261202101200_security_and_grants.sql.
+-- They return the booking as tablehold.booking_json shows it. Also here: the Edge Functions'
+-- idempotency records, kept 24 hours.
 
 /** The booking row, or NOT_FOUND. */
 create function tablehold.booking(p_booking_id uuid)
@@ -80,6 +84,7 @@ begin
 end;
 $$;
 
+-- Guests, customers and staff.
 /** Hold inventory for a guest for the venue's hold TTL (default 5 minutes).
  *  Name units (p_unit_ids) or, for table venues, give p_start and let the engine pick tables.
  *  Slot venues take p_date + p_slot, date venues p_date. Returns the booking with its manage_token
@@ -173,6 +178,105 @@ begin
 end;
 $$;
 
+/** Change a booking's time, slot, party size or tables in one step (staff, or the guest with the
+ *  manage token for time and party size). Availability is checked without counting the booking
+ *  itself; if the change can't be made, nothing changes. It supersedes the booking's own
+ *  allocations and moves its time: engine writes, with the engine flag on. */
+create function public.modify(
+  p_booking_id uuid, p_manage_token text default null, p_party_size int default null,
+  p_date date default null, p_slot text default null, p_start timestamptz default null,
+  p_unit_ids uuid[] default null, p_override boolean default false)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking tablehold.bookings;
+  v_locked tablehold.bookings;
+  v_venue tablehold.venues;
+  v_rank int;
+  v_units uuid[];
+  v_mode tablehold.booking_mode;
+  v_plan tablehold.booking_plan;
+  v_party int;
+  v_old_party int;
+  v_was text;
+begin
+  -- plan on a first read, then lock the old and new dates' channels together, in date order
+  v_booking := tablehold.booking(p_booking_id);
+  perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
+  v_old_party := v_booking.party_size;
+  select * into v_venue from tablehold.venues v where v.id = v_booking.venue_id;
+  v_rank := tablehold.caller_rank(v_venue.id);
+  if (p_unit_ids is not null and v_rank < 1) or (coalesce(p_override, false) and v_rank < 2) then
+    perform tablehold.fail('FORBIDDEN', jsonb_build_object('problem', 'only staff may choose tables or override'));
+  end if;
+  if v_booking.kind = 'block' or v_booking.status not in ('held', 'pending_approval', 'confirmed') then
+    perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('from', v_booking.status, 'to', 'modified'));
+  end if;
+  perform set_config('tablehold.override', coalesce(p_override, false)::text, true);
+
+  v_party := coalesce(p_party_size, v_booking.party_size);
+  if v_party < v_venue.min_party or v_party > v_venue.max_party then
+    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
+  end if;
+  select array_agg(distinct a.unit_id) into v_units from tablehold.allocations a where a.booking_id = v_booking.id and not a.superseded;
+  select u.booking_mode into v_mode from tablehold.units u where u.id = (coalesce(p_unit_ids, v_units))[1];
+  v_plan := tablehold.plan_time(v_venue, v_mode, v_party,
+    case when v_mode = 'time' then null else coalesce(p_date, v_booking.service_date) end,
+    coalesce(p_slot, (select s.code from tablehold.slots s where s.id = v_booking.slot_id)),
+    case when v_mode = 'time' then coalesce(p_start, lower(v_booking.during)) end,
+    coalesce(p_override, false));
+
+  perform tablehold.lock_channels(v_venue.id, array[v_booking.service_date, v_plan.service_date]);
+  select * into v_locked from tablehold.bookings b where b.id = p_booking_id for update;
+  if (v_locked.status, v_locked.service_date, v_locked.during, v_locked.party_size)
+     is distinct from (v_booking.status, v_booking.service_date, v_booking.during, v_booking.party_size) then
+    -- it changed between the first read and the locks: run the whole transaction again
+    raise exception using errcode = 'serialization_failure', message = 'the booking changed concurrently; retry';
+  end if;
+  -- free the old inventory, then take the new: the booking never counts against itself
+  -- engine writes: the booking's own allocations are superseded and its time moved together
+  perform set_config('tablehold.reason', 'modified', true);
+  v_was := tablehold.engine_on();
+  update tablehold.allocations a set active = false, superseded = true where a.booking_id = v_booking.id and not a.superseded;
+  update tablehold.bookings b
+     set party_size = v_party, service_date = v_plan.service_date, slot_id = v_plan.slot_id, during = v_plan.during
+   where b.id = v_booking.id
+  returning * into v_booking;
+  v_was := tablehold.engine_restore(v_was);
+  perform set_config('tablehold.reason', '', true);
+  perform tablehold.allocate(v_booking, v_plan,
+    case when p_unit_ids is not null then p_unit_ids
+         when v_mode = 'time' and v_party <> v_old_party then null
+         else v_units end,
+    -- keeping the tables staff chose is allowed even when they are not a listed combination
+    case when p_unit_ids is null then greatest(v_rank, 1) else v_rank end,
+    null, not coalesce(p_override, false) and v_mode = 'time');
+  perform set_config('tablehold.override', 'false', true);  -- the override belongs to this change only
+  return tablehold.booking_json(v_booking.id);
+end;
+$$;
+
+/** Read one booking: its guest with the manage token, the customer, or staff of the venue. */
+create function public.booking_get(p_booking_id uuid, p_manage_token text default null)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_booking tablehold.bookings;
+begin
+  v_booking := tablehold.booking(p_booking_id);
+  perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
+  return tablehold.booking_json(v_booking.id);
+end;
+$$;
+
+-- Staff.
 /** Approve a pending request (manager or owner). */
 create function public.approve(p_booking_id uuid)
 returns jsonb
@@ -339,85 +443,10 @@ begin
 end;
 $$;
 
-/** Change a booking's time, slot, party size or tables in one step (staff, or the guest with the
- *  manage token for time and party size). Availability is checked without counting the booking
- *  itself; if the change can't be made, nothing changes. */
-create function public.modify(
-  p_booking_id uuid, p_manage_token text default null, p_party_size int default null,
-  p_date date default null, p_slot text default null, p_start timestamptz default null,
-  p_unit_ids uuid[] default null, p_override boolean default false)
-returns jsonb
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_booking tablehold.bookings;
-  v_locked tablehold.bookings;
-  v_venue tablehold.venues;
-  v_rank int;
-  v_units uuid[];
-  v_mode tablehold.booking_mode;
-  v_plan tablehold.booking_plan;
-  v_party int;
-  v_old_party int;
-begin
-  -- plan on a first read, then lock the old and new dates' channels together, in date order
-  v_booking := tablehold.booking(p_booking_id);
-  perform tablehold.authorize_booking(v_booking, p_manage_token, 1, true);
-  v_old_party := v_booking.party_size;
-  select * into v_venue from tablehold.venues v where v.id = v_booking.venue_id;
-  v_rank := tablehold.caller_rank(v_venue.id);
-  if (p_unit_ids is not null and v_rank < 1) or (coalesce(p_override, false) and v_rank < 2) then
-    perform tablehold.fail('FORBIDDEN', jsonb_build_object('problem', 'only staff may choose tables or override'));
-  end if;
-  if v_booking.kind = 'block' or v_booking.status not in ('held', 'pending_approval', 'confirmed') then
-    perform tablehold.fail('INVALID_TRANSITION', jsonb_build_object('from', v_booking.status, 'to', 'modified'));
-  end if;
-  perform set_config('tablehold.override', coalesce(p_override, false)::text, true);
-
-  v_party := coalesce(p_party_size, v_booking.party_size);
-  if v_party < v_venue.min_party or v_party > v_venue.max_party then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
-  end if;
-  select array_agg(distinct a.unit_id) into v_units from tablehold.allocations a where a.booking_id = v_booking.id and not a.superseded;
-  select u.booking_mode into v_mode from tablehold.units u where u.id = (coalesce(p_unit_ids, v_units))[1];
-  v_plan := tablehold.plan_time(v_venue, v_mode, v_party,
-    case when v_mode = 'time' then null else coalesce(p_date, v_booking.service_date) end,
-    coalesce(p_slot, (select s.code from tablehold.slots s where s.id = v_booking.slot_id)),
-    case when v_mode = 'time' then coalesce(p_start, lower(v_booking.during)) end,
-    coalesce(p_override, false));
-
-  perform tablehold.lock_channels(v_venue.id, array[v_booking.service_date, v_plan.service_date]);
-  select * into v_locked from tablehold.bookings b where b.id = p_booking_id for update;
-  if (v_locked.status, v_locked.service_date, v_locked.during, v_locked.party_size)
-     is distinct from (v_booking.status, v_booking.service_date, v_booking.during, v_booking.party_size) then
-    -- it changed between the first read and the locks: run the whole transaction again
-    raise exception using errcode = 'serialization_failure', message = 'the booking changed concurrently; retry';
-  end if;
-  -- free the old inventory, then take the new: the booking never counts against itself
-  perform set_config('tablehold.reason', 'modified', true);
-  update tablehold.allocations a set active = false, superseded = true where a.booking_id = v_booking.id and not a.superseded;
-  update tablehold.bookings b
-     set party_size = v_party, service_date = v_plan.service_date, slot_id = v_plan.slot_id, during = v_plan.during
-   where b.id = v_booking.id
-  returning * into v_booking;
-  perform set_config('tablehold.reason', '', true);
-  perform tablehold.allocate(v_booking, v_plan,
-    case when p_unit_ids is not null then p_unit_ids
-         when v_mode = 'time' and v_party <> v_old_party then null
-         else v_units end,
-    -- keeping the tables staff chose is allowed even when they are not a listed combination
-    case when p_unit_ids is null then greatest(v_rank, 1) else v_rank end,
-    null, not coalesce(p_override, false) and v_mode = 'time');
-  perform set_config('tablehold.override', 'false', true);  -- the override belongs to this change only
-  return tablehold.booking_json(v_booking.id);
-end;
-$$;
-
-/** The best tables for a party at a start time: single tables first, then combinations; fewest
- *  wasted seats, then lowest minimum spend, then the preferred area. Public: no personal data. */
-create function public.suggest_tables(p_venue_id uuid, p_start timestamptz, p_party_size int, p_area_id uuid default null, p_limit int default 5)
+/** Today's (or a date's) arrivals for staff (host and up): bookings that hold inventory, by
+ *  start time, with guest contact and requests; optionally one unit type or unit (seed 000's
+ *  "confirmed reservations for the requested seat type"). */
+create function public.arrivals(p_venue_id uuid, p_date date default null, p_unit_type text default null, p_unit_code text default null)
 returns jsonb
 language plpgsql
 stable
@@ -426,17 +455,61 @@ set search_path = ''
 as $$
 declare
   v_venue tablehold.venues := tablehold.venue(p_venue_id);
-  v_plan tablehold.booking_plan;
+  v_date date;
 begin
-  if p_party_size is null or p_party_size < v_venue.min_party or p_party_size > v_venue.max_party then
-    perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
-  end if;
-  -- only starts that could be booked: open, on the grid, not past, inside the booking window
-  v_plan := tablehold.plan_time(v_venue, 'time', p_party_size, null, null, p_start, false);
+  perform tablehold.require_rank(p_venue_id, 1);
+  v_date := coalesce(p_date, tablehold.service_date_of(v_venue, tablehold.clock()));
   return coalesce((
-    select jsonb_agg(to_jsonb(c)) from (
-      select * from tablehold.table_candidates(p_venue_id, v_plan.occupies, p_party_size, p_area_id)
-      limit greatest(least(coalesce(p_limit, 5), 50), 1)) c
-  ), '[]');
+    select jsonb_agg(a.row order by a.starts_at, a.reference)
+    from (
+      select lower(b.during) as starts_at, b.reference, jsonb_build_object(
+        'booking_id', b.id, 'reference', b.reference, 'status', b.status, 'starts_at', lower(b.during),
+        'ends_at', upper(b.during), 'party_size', b.party_size, 'guest', c.name, 'phone', c.phone,
+        'special_requests', b.special_requests, 'occasion', b.occasion, 'deposit_total', b.deposit_total,
+        'min_spend_total', b.min_spend_total,
+        'units', (select jsonb_agg(jsonb_build_object('code', u.code, 'name', u.name, 'unit_type', u.unit_type, 'quantity', al.quantity) order by u.code)
+                  from tablehold.allocations al join tablehold.units u on u.id = al.unit_id
+                  where al.booking_id = b.id and al.active)) as row
+      from tablehold.bookings b
+      left join tablehold.clients c on c.id = b.client_id
+      where b.venue_id = p_venue_id and b.service_date = v_date and b.kind = 'booking'
+        and b.status in ('pending_approval', 'confirmed', 'seated')
+        and (p_unit_type is null and p_unit_code is null or exists (
+          select 1 from tablehold.allocations al join tablehold.units u on u.id = al.unit_id
+          where al.booking_id = b.id and al.active
+            and (p_unit_type is null or u.unit_type::text = p_unit_type)
+            and (p_unit_code is null or u.code = p_unit_code)))
+    ) a), '[]');
+end;
+$$;
+
+-- Idempotency records of the Edge Functions.
+create table tablehold.idempotency_keys (
+  scope        text not null,
+  key          text not null,
+  request_hash text not null,
+  status       int not null,
+  response     jsonb not null,
+  created_at   timestamptz not null default now(),
+  primary key (scope, key)
+);
+comment on table tablehold.idempotency_keys is 'The first successful response per Idempotency-Key (scoped to route and caller), written in the same transaction as the change, replayed for repeats. Kept 24 hours.';
+create index idempotency_keys_created_idx on tablehold.idempotency_keys (created_at);
+
+/** Drop idempotency records older than a day (run with the sweeper). */
+create function tablehold.prune_idempotency_keys()
+returns int
+language sql
+volatile
+set search_path = ''
+as $$
+  with gone as (delete from tablehold.idempotency_keys k where k.created_at < now() - interval '1 day' returning 1)
+  select count(*)::int from gone;
+$$;
+
+-- pg_cron prunes them every hour (cron.schedule upserts by job name).
+do $$
+begin
+  perform cron.schedule('tablehold-prune-idempotency-keys', '17 * * * *', 'select tablehold.prune_idempotency_keys()');
 end;
 $$;
