@@ -1,9 +1,10 @@
 // A function is a list of routes. createFunction turns it into a plain
-// `handler(req: Request): Promise<Response>` that parses, authenticates, runs one SERIALIZABLE
-// transaction as the caller, maps the outcome, and logs one JSON line. index.ts only serves it.
+// `handler(req: Request): Promise<Response>` that parses, authenticates, runs one transaction as
+// the caller (at TABLEHOLD_ISOLATION_LEVEL, see db.ts), maps the outcome, and logs one JSON line.
+// index.ts only serves it.
 import { z } from 'zod';
 import { type Caller, identify } from './auth.ts';
-import { actAs, actAsServer, db, serializable, type Sql, type Tx } from './db.ts';
+import { actAs, actAsServer, db, isolationLevel, RunAgain, type Sql, transaction, type Tx } from './db.ts';
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, requestId, sha256 } from './http.ts';
@@ -156,6 +157,7 @@ interface Trace {
 }
 
 export function createFunction(name: string, routes: Route[], sql: () => Sql = db): EdgeFunction {
+  isolationLevel(); // a mistyped TABLEHOLD_ISOLATION_LEVEL stops the function here, not at its first request
   async function run(req: Request, trace: Trace): Promise<Outcome> {
     if (req.method === 'OPTIONS') return { response: new Response(null, { status: 204, headers: corsHeaders }), retries: 0 };
     const url = new URL(req.url);
@@ -193,7 +195,7 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     try {
       // writes for one venue queue in this isolate (see queue.ts); reads never wait
       const queueKey = r.method !== 'GET' && r.venueOf ? `venue:${await r.venueOf(ctx, sql())}` : undefined;
-      const { value, retries } = await queued(queueKey, () => serializable(async (tx) => {
+      const { value, retries } = await queued(queueKey, () => transaction(async (tx) => {
         if (rawKey) {
           const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
           if (seen) {
@@ -209,10 +211,15 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
         const envelope = result.raw ? result.data : { data: result.data };
         if (rawKey) {
           await actAsServer(tx);
-          await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)})`;
+          const stored = await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)}) on conflict (scope, key) do nothing returning 1`;
+          // a concurrent copy with the same key committed first (at READ COMMITTED this insert waited
+          // for it; at SERIALIZABLE the engine's own insert already failed with 40001): run again and
+          // replay its stored response
+          if (!stored.length) throw new RunAgain('a concurrent request with this Idempotency-Key committed first');
         }
         return { status, body: envelope, etag: result.etag, stream: result.stream, replayed: false };
       }, sql()));
+      if (r.method !== 'GET') await publishStaffEvents(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
@@ -256,6 +263,21 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
   }
 
   return { name, routes, handler };
+}
+
+/** After a committed write at SERIALIZABLE: number the staff events it left pending
+ *  (tablehold.publish_staff_events) before answering, for its venue when the route knows it, else
+ *  for every venue with pending events, one venue per statement so that each counter row is locked
+ *  only briefly. At READ COMMITTED the writer numbered its own at commit. Never fails the request:
+ *  the SSE poll and the cron job number whatever is left. */
+async function publishStaffEvents(sql: Sql, venueId: string | undefined): Promise<void> {
+  if (isolationLevel() === 'read committed') return;
+  try {
+    const venues = venueId ? [{ venue_id: venueId }] : await sql`select distinct venue_id from tablehold.staff_events_pending`;
+    for (const { venue_id } of venues) await sql`select tablehold.publish_staff_events(${venue_id}::uuid)`;
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'warn', message: 'could not number the pending staff events', error: String(e) }));
+  }
 }
 
 /** Count a refused attempt after its transaction rolled back (tablehold.record_refusal), as the

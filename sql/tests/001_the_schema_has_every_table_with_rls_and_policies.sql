@@ -7,7 +7,8 @@ select tests.freeze_time('2026-11-25 12:00Z');
 select tables_are('tablehold', array[
   'operators', 'venues', 'opening_hours', 'opening_exceptions', 'turn_times', 'areas', 'slots', 'units',
   'combinations', 'combination_units', 'pacing_rules', 'staff_members', 'clients', 'bookings',
-  'allocations', 'channels', 'audit_log', 'refusals', 'error_codes', 'api_keys', 'idempotency_keys', 'staff_feeds'],
+  'allocations', 'channels', 'audit_log', 'refusals', 'error_codes', 'api_keys', 'idempotency_keys', 'staff_feeds',
+  'staff_events_pending'],
   'schema tablehold holds exactly the engine''s tables');
 select has_table('public', 'availability_events', 'public.availability_events exists');
 
