@@ -8,6 +8,7 @@ import { feed } from './feed.ts';
 import { flashCrowd } from './flash-crowd.ts';
 import { machineInfo } from './machine.ts';
 import { mixed } from './mixed.ts';
+import { isolation } from './isolation.ts';
 import { goalsOf, renderGoals, renderSummary, type Run, updateBenchmarksMd } from './report.ts';
 import { snapshot } from './snapshot.ts';
 import { soak } from './soak.ts';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (ctx: SectionContext) => Promise<SectionResult>> 
   feed,
   sweeper,
   'flash-crowd': flashCrowd,
+  isolation,
   mixed,
   soak,
 };
