@@ -53,6 +53,17 @@ function parseArgs(args: string[]): { sections: string[]; durationS: number; qui
   return { sections: sections.length ? sections : DEFAULT_SECTIONS, durationS: quick ? Math.min(durationS, 5) : durationS, quick };
 }
 
+/** The Edge Functions settings this run's server got from the environment (bench/run.sh passes it
+ *  on), as the command's prefix: a run at another isolation level says so. */
+function functionsSettings(): string {
+  return ['TABLEHOLD_ISOLATION_LEVEL', 'TABLEHOLD_WRITE_QUEUE']
+    .flatMap((name) => {
+      const value = Deno.env.get(name);
+      return value ? [`${name}=${/\s/.test(value) ? `'${value}'` : value} `] : [];
+    })
+    .join('');
+}
+
 async function main(): Promise<void> {
   const { sections, durationS, quick } = parseArgs(Deno.args);
   const stack = stackFromEnv();
@@ -79,7 +90,7 @@ async function main(): Promise<void> {
   const run: Run = {
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
-    command: `npm run bench${Deno.args.length ? ' -- ' + Deno.args.join(' ') : ''}`,
+    command: `${functionsSettings()}npm run bench${Deno.args.length ? ' -- ' + Deno.args.join(' ') : ''}`,
     sections, duration_s: durationS, quick, machine, results: ctx.earlier, failures,
   };
   const stamp = startedAt.toISOString().replace(/:/g, '').replace(/\.\d+Z$/, 'Z');
