@@ -6,7 +6,6 @@
 // dates for --duration seconds), 64 requests in flight on a pool of 64 connections. Re-runs per
 // attempt are the x-retries headers summed over the attempts.
 import { useDb, useIsolationLevel, type IsolationLevel, ISOLATION_LEVELS } from '../functions/_shared/db.ts';
-import { useWriteQueue } from '../functions/_shared/queue.ts';
 import { book } from '../functions/book/routes.ts';
 import {
   attemptOf, bookRequest, engineAudit, engineVenues, hotWorkload, measure, spreadWorkload, type Strategy, type StrategyRow, WORKERS,
@@ -14,13 +13,12 @@ import {
 import { ms, pool, round, type SectionContext, type SectionResult } from './support.ts';
 
 /** POST /functions/v1/book/v1 as an anonymous guest, answered by the handler in this process. */
-function edgeHandler(level: IsolationLevel, queue: boolean): Strategy {
+function edgeHandler(level: IsolationLevel): Strategy {
   return {
-    key: `${level}${queue ? ' + queue' : ''}`,
-    name: `POST /book/v1 handler, ${level.toUpperCase()}${queue ? ', per-venue write queue' : ''}`,
+    key: level,
+    name: `POST /book/v1 handler, ${level.toUpperCase()}`,
     async setup(db, units, dates) {
       useIsolationLevel(level);
-      useWriteQueue(queue);
       return { dates, units, venues: await engineVenues(db, units) };
     },
     async attempt(t, pick, i) {
@@ -34,7 +32,7 @@ function edgeHandler(level: IsolationLevel, queue: boolean): Strategy {
 export async function isolation(ctx: SectionContext): Promise<SectionResult> {
   const db = pool(ctx.stack.dbUrl, 2);
   useDb(pool(ctx.stack.dbUrl, WORKERS));
-  const variants = ISOLATION_LEVELS.flatMap((level) => [edgeHandler(level, false), edgeHandler(level, true)]);
+  const variants = ISOLATION_LEVELS.map(edgeHandler);
   const rows: StrategyRow[] = [];
   // the handler logs one JSON line per request: not here, where it would be thousands
   const log = console.log;
@@ -45,7 +43,6 @@ export async function isolation(ctx: SectionContext): Promise<SectionResult> {
     }
   } finally {
     console.log = log;
-    useWriteQueue(true);
   }
   const perAttempt = (r: StrategyRow) => (r.attempts ? round(r.retries / r.attempts, 3) : 0);
   return {

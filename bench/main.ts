@@ -56,7 +56,7 @@ function parseArgs(args: string[]): { sections: string[]; durationS: number; qui
 /** The Edge Functions settings this run's server got from the environment (bench/run.sh passes it
  *  on), as the command's prefix: a run at another isolation level says so. */
 function functionsSettings(): string {
-  return ['TABLEHOLD_ISOLATION_LEVEL', 'TABLEHOLD_WRITE_QUEUE']
+  return ['TABLEHOLD_ISOLATION_LEVEL']
     .flatMap((name) => {
       const value = Deno.env.get(name);
       return value ? [`${name}=${/\s/.test(value) ? `'${value}'` : value} `] : [];

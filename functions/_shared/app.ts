@@ -8,7 +8,6 @@ import { actAs, actAsServer, db, isolationLevel, RunAgain, type Sql, transaction
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, requestId, sha256 } from './http.ts';
-import { queued } from './queue.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -193,9 +192,9 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined,
     };
     try {
-      // writes for one venue queue in this isolate (see queue.ts); reads never wait
-      const queueKey = r.method !== 'GET' && r.venueOf ? `venue:${await r.venueOf(ctx, sql())}` : undefined;
-      const { value, retries } = await queued(queueKey, () => transaction(async (tx) => {
+      // no queue in front: writers of one venue-night meet at its channel row lock in the database,
+      // across every isolate (README, "Isolation level")
+      const { value, retries } = await transaction(async (tx) => {
         if (rawKey) {
           const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
           if (seen) {
@@ -218,7 +217,7 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
           if (!stored.length) throw new RunAgain('a concurrent request with this Idempotency-Key committed first');
         }
         return { status, body: envelope, etag: result.etag, stream: result.stream, replayed: false };
-      }, sql()));
+      }, sql());
       if (r.method !== 'GET') await publishStaffEvents(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
