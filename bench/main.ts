@@ -8,6 +8,7 @@ import { feed } from './feed.ts';
 import { flashCrowd } from './flash-crowd.ts';
 import { machineInfo } from './machine.ts';
 import { mixed } from './mixed.ts';
+import { isolation } from './isolation.ts';
 import { goalsOf, renderGoals, renderSummary, type Run, updateBenchmarksMd } from './report.ts';
 import { snapshot } from './snapshot.ts';
 import { soak } from './soak.ts';
@@ -24,6 +25,7 @@ const SECTIONS: Record<string, (ctx: SectionContext) => Promise<SectionResult>> 
   feed,
   sweeper,
   'flash-crowd': flashCrowd,
+  isolation,
   mixed,
   soak,
 };
@@ -49,6 +51,17 @@ function parseArgs(args: string[]): { sections: string[]; durationS: number; qui
   }
   if (!(durationS >= 1 && durationS <= 600)) throw new Error(`--duration must be 1 to 600 seconds\n${USAGE}`);
   return { sections: sections.length ? sections : DEFAULT_SECTIONS, durationS: quick ? Math.min(durationS, 5) : durationS, quick };
+}
+
+/** The Edge Functions settings this run's server got from the environment (bench/run.sh passes it
+ *  on), as the command's prefix: a run at another isolation level says so. */
+function functionsSettings(): string {
+  return ['TABLEHOLD_ISOLATION_LEVEL']
+    .flatMap((name) => {
+      const value = Deno.env.get(name);
+      return value ? [`${name}=${/\s/.test(value) ? `'${value}'` : value} `] : [];
+    })
+    .join('');
 }
 
 async function main(): Promise<void> {
@@ -77,7 +90,7 @@ async function main(): Promise<void> {
   const run: Run = {
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
-    command: `npm run bench${Deno.args.length ? ' -- ' + Deno.args.join(' ') : ''}`,
+    command: `${functionsSettings()}npm run bench${Deno.args.length ? ' -- ' + Deno.args.join(' ') : ''}`,
     sections, duration_s: durationS, quick, machine, results: ctx.earlier, failures,
   };
   const stamp = startedAt.toISOString().replace(/:/g, '').replace(/\.\d+Z$/, 'Z');

@@ -4,8 +4,9 @@
 //   spread: many units and dates, 64 connections booking at random for a fixed duration
 // (a)-(d) run the SQL in sql/bench/10_schema_and_strategies.sql on seed 000's tables; (e) is tablehold's
 // public.book as an anonymous supabase-js caller would run it (READ COMMITTED, role anon + claims),
-// (e') the same through the Edge Functions over HTTP, and (f) public.book at SERIALIZABLE with
-// re-runs, the Edge layer's isolation without its per-venue write queue.
+// (e') the same through the Edge Functions over HTTP, and (f) public.book at SERIALIZABLE re-run on
+// 40001/40P01 by the Edge layer's own transaction code (functions/_shared/db.ts).
+import { transaction } from '../functions/_shared/db.ts';
 import { createVenue, guest, pooledOverCapacity, type Venue } from '../tests/support/fixtures.ts';
 import { goal } from './goals.ts';
 import {
@@ -19,7 +20,7 @@ const MAX_RETRIES = 100;
 
 type Isolation = 'read committed' | 'serializable';
 
-interface Attempt {
+export interface Attempt {
   outcome: 'won' | 'refused' | 'error';
   retries: number;
   ms: number;
@@ -28,13 +29,13 @@ interface Attempt {
 }
 
 /** Where a workload books: seed 000's seat options 1..units on `dates`, or tablehold venues. */
-interface Target {
+export interface Target {
   dates: string[];
   units: number;
   venues: Venue[];
 }
 
-interface Strategy {
+export interface Strategy {
   key: string;
   name: string;
   /** Build the workload's inventory from scratch: `units` seat options (or units across venues) on `dates`. */
@@ -46,7 +47,7 @@ interface Strategy {
 }
 
 /** Which unit (0-based) and date index an attempt goes for. */
-type Pick = (i: number, target: Target) => { unit: number; date: number };
+export type Pick = (i: number, target: Target) => { unit: number; date: number };
 
 const hotPick: Pick = () => ({ unit: 0, date: 0 });
 const spreadPick: Pick = (_i, t) => ({
@@ -101,7 +102,7 @@ function seed000(key: string, name: string, fn: string, isolation: Isolation, re
 }
 
 /** Venues for (e): `units` pooled date units of capacity 50, ten per venue (one per venue when hot). */
-async function engineVenues(db: Sql, units: number): Promise<Venue[]> {
+export async function engineVenues(db: Sql, units: number): Promise<Venue[]> {
   const perVenue = Math.min(units, 10);
   const venues: Venue[] = [];
   for (let v = 0; v < Math.ceil(units / perVenue); v++) {
@@ -122,7 +123,7 @@ function unitOf(t: Target, n: number): { venue: Venue; unitId: string } {
   return { venue, unitId: venue.units[`floor-${n % perVenue}`] };
 }
 
-const engineAudit: Strategy['audit'] = async (db, t) => {
+export const engineAudit: Strategy['audit'] = async (db, t) => {
   let confirmed = 0, overbookedKeys = 0, excess = 0;
   for (const venue of t.venues) {
     const [row] = await db`select coalesce(sum(quantity), 0)::int as n from tablehold.allocations where venue_id = ${venue.id} and active`;
@@ -134,8 +135,23 @@ const engineAudit: Strategy['audit'] = async (db, t) => {
   return { confirmed, overbookedKeys, excess };
 };
 
+/** One transaction at `isolation` through the Edge layer's own code (functions/_shared/db.ts
+ *  `transaction`: its re-runs on 40001/40P01 and its backoff). TH001/TH002 are refusals. */
+async function edgeTxAttempt(db: Sql, isolation: Isolation, body: (tx: Sql) => Promise<unknown>): Promise<Attempt> {
+  const t0 = performance.now();
+  try {
+    const { retries } = await transaction((tx) => body(tx as unknown as Sql), db as never, isolation);
+    return { outcome: 'won', retries, ms: performance.now() - t0 };
+  } catch (e) {
+    const state = sqlState(e);
+    const retries = (e as { retries?: number }).retries ?? 0;
+    const refused = state === 'TH001' || state === 'TH002';
+    return { outcome: refused ? 'refused' : 'error', retries, ms: performance.now() - t0, error: refused ? undefined : state ?? String(e) };
+  }
+}
+
 /** (e): public.book as an anonymous supabase-js caller (PostgREST runs it at READ COMMITTED as role
- *  anon). (f): the same at SERIALIZABLE, re-run on 40001/40P01, as the Edge layer runs it. */
+ *  anon). (f): the same at SERIALIZABLE through the Edge layer's transaction code, without its HTTP. */
 function engine(crowd: Sql, isolation: Isolation = 'read committed'): Strategy {
   const serializable = isolation === 'serializable';
   return {
@@ -145,32 +161,42 @@ function engine(crowd: Sql, isolation: Isolation = 'read committed'): Strategy {
     attempt: (t, pick, i) => {
       const { unit, date } = pick(i, t);
       const { venue, unitId } = unitOf(t, unit);
-      return dbAttempt(crowd, isolation, serializable, (tx) => bookAsGuest(tx, venue.id, t.dates[date], unitId, guest(i)));
+      const book = (tx: Sql) => bookAsGuest(tx, venue.id, t.dates[date], unitId, guest(i));
+      return serializable ? edgeTxAttempt(crowd, isolation, book) : dbAttempt(crowd, isolation, false, book);
     },
     audit: engineAudit,
   };
 }
 
-/** (e'): POST /functions/v1/book/v1 with plain fetch (each request one SERIALIZABLE transaction on the server). */
+/** POST /functions/v1/book/v1 on `base` for the i-th guest, at the unit and date the workload picks. */
+export function bookRequest(base: string, t: Target, pick: Pick, i: number): Request {
+  const { unit, date } = pick(i, t);
+  const { venue, unitId } = unitOf(t, unit);
+  return new Request(`${base}/functions/v1/book/v1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ venue_id: venue.id, party_size: 2, date: t.dates[date], unit_ids: [unitId], guest: guest(i) }),
+  });
+}
+
+/** What the answer to a bookRequest came to (x-retries: the server's re-runs), timed from t0. */
+export async function attemptOf(res: Response, t0: number): Promise<Attempt> {
+  await res.arrayBuffer();
+  const retries = Number(res.headers.get('x-retries') ?? 0);
+  const outcome = res.status === 201 ? 'won' : res.status === 409 ? 'refused' : 'error';
+  return { outcome, retries, ms: performance.now() - t0, error: outcome === 'error' ? `HTTP ${res.status}` : undefined };
+}
+
+/** (e'): POST /functions/v1/book/v1 with plain fetch (each request one transaction on the server). */
 function engineHttp(functionsUrl: string): Strategy {
   return {
     key: "e'",
     name: "(e') tablehold POST /book/v1 (Edge Functions)",
     setup: async (db, units, dates) => ({ dates, units, venues: await engineVenues(db, units) }),
     async attempt(t, pick, i) {
-      const { unit, date } = pick(i, t);
-      const { venue, unitId } = unitOf(t, unit);
       const t0 = performance.now();
       try {
-        const res = await fetch(`${functionsUrl}/functions/v1/book/v1`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ venue_id: venue.id, party_size: 2, date: t.dates[date], unit_ids: [unitId], guest: guest(i) }),
-        });
-        await res.arrayBuffer();
-        const retries = Number(res.headers.get('x-retries') ?? 0);
-        const outcome = res.status === 201 ? 'won' : res.status === 409 ? 'refused' : 'error';
-        return { outcome, retries, ms: performance.now() - t0, error: outcome === 'error' ? `HTTP ${res.status}` : undefined };
+        return await attemptOf(await fetch(bookRequest(functionsUrl, t, pick, i)), t0);
       } catch (e) {
         return { outcome: 'error', retries: 0, ms: performance.now() - t0, error: String(e) };
       }
@@ -197,7 +223,7 @@ export interface StrategyRow {
   latency: ReturnType<typeof percentiles>;
 }
 
-interface Workload {
+export interface Workload {
   name: 'hot' | 'spread';
   units: number;
   dates: string[];
@@ -205,7 +231,7 @@ interface Workload {
   pick: Pick;
 }
 
-async function measure(db: Sql, s: Strategy, w: Workload): Promise<StrategyRow> {
+export async function measure(db: Sql, s: Strategy, w: Workload): Promise<StrategyRow> {
   const target = await s.setup(db, w.units, w.dates);
   const attempts: Attempt[] = [];
   progress(`strategies/${w.name} ${s.name}`);
@@ -225,6 +251,11 @@ async function measure(db: Sql, s: Strategy, w: Workload): Promise<StrategyRow> 
   };
   progress(`  ${row.won} won, ${row.refused} refused, ${row.errors} errors, ${row.overbookedKeys} overbooked, ${row.retries} retries, ${row.bookingsPerS} bookings/s`);
   return row;
+}
+
+/** The hot section's shape: one unit of capacity 50 on one date, 1000 attempts (300 when quick). */
+export function hotWorkload(ctx: SectionContext): Workload {
+  return { name: 'hot', units: 1, dates: [dayAfterToday(10)], limit: { total: ctx.quick ? 300 : 1000 }, pick: hotPick };
 }
 
 /** The spread load's shape: 200 units (seat options, or 20 venues of 10) on 30 dates. */
@@ -258,7 +289,7 @@ export async function strategies(ctx: SectionContext): Promise<SectionResult> {
     engineHttp(ctx.stack.functionsUrl),
     engine(crowd, 'serializable'),
   ];
-  const hot: Workload = { name: 'hot', units: 1, dates: [dayAfterToday(10)], limit: { total: ctx.quick ? 300 : 1000 }, pick: hotPick };
+  const hot = hotWorkload(ctx);
   const rows: StrategyRow[] = [];
   for (const w of [hot, spreadWorkload(ctx)]) {
     for (const s of all) rows.push(await measure(db, s, w));

@@ -25,5 +25,6 @@ trap db_destroy EXIT
 bash "$ROOT/scripts/db.sh" reset
 db_gen_types >"$ROOT/functions/_shared/database.types.ts"
 db_dump_schema >"$ROOT/supabase/schema.sql"
-(cd "$ROOT" && deno_cli run --quiet scripts/openapi.ts) >"$ROOT/docs/openapi.json"
+# the functions read their isolation level as they load (a mistyped one stops them there)
+(cd "$ROOT" && deno_cli run --quiet --allow-env=TABLEHOLD_ISOLATION_LEVEL scripts/openapi.ts) >"$ROOT/docs/openapi.json"
 log "wrote functions/_shared/database.types.ts, supabase/schema.sql and docs/openapi.json"

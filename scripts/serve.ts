@@ -33,7 +33,8 @@ async function demo(path: string): Promise<Response> {
   }
 }
 
-Deno.serve({ hostname: '127.0.0.1', port, onListen: () => console.error(`functions listening on http://127.0.0.1:${port}/functions/v1/`) }, (req) => {
+// port 0 takes any free port (tests start servers of their own): the line below says which
+Deno.serve({ hostname: '127.0.0.1', port, onListen: (addr) => console.error(`functions listening on http://127.0.0.1:${addr.port}/functions/v1/`) }, (req) => {
   const pathname = new URL(req.url).pathname;
   if (pathname === '/demo' || pathname.startsWith('/demo/')) return demo(pathname);
   const [prefix, version, name] = pathname.split('/').filter(Boolean);

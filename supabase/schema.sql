@@ -2289,6 +2289,7 @@ ALTER FUNCTION tablehold.event_reason_for(p_kind tablehold.booking_kind, p_statu
 CREATE FUNCTION tablehold.exclusive_overlap(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT taken boolean, OUT lapsed boolean, OUT unit tablehold.units) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
@@ -2862,6 +2863,7 @@ ALTER FUNCTION tablehold.opening_spans(p_venue tablehold.venues, p_date date) OW
 CREATE FUNCTION tablehold.place_booking(p_venue_id uuid, p_party_size integer, p_date date, p_slot text, p_start timestamp with time zone, p_unit_ids uuid[], p_area_id uuid, p_guest jsonb, p_client_id uuid, p_source text, p_idempotency_key text, p_seen_version bigint, p_special_requests text, p_occasion text, p_payment_ref text, p_override boolean, p_confirm boolean) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
@@ -3155,6 +3157,7 @@ ALTER FUNCTION tablehold.plan_time(p_venue tablehold.venues, p_mode tablehold.bo
 CREATE FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint DEFAULT NULL::bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_now timestamptz := tablehold.clock();
@@ -3221,6 +3224,62 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.prune_snapshot_cache() OWNER TO postgres;
+
+--
+-- Name: publish_staff_events(uuid, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.publish_staff_events(p_venue_id uuid DEFAULT NULL::uuid, p_moved_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_was text;
+  v_seq bigint;
+  v_events jsonb[];
+  v_count int := 0;
+  v_venue uuid;
+begin
+  if p_venue_id is null then
+    for v_venue in select distinct p.venue_id from tablehold.staff_events_pending p order by p.venue_id loop
+      v_count := v_count + tablehold.publish_staff_events(v_venue);
+    end loop;
+    return v_count;
+  end if;
+
+  v_was := tablehold.engine_on();
+  -- WARNING: the counter row's lock first, then the pending rows: every numbering of the venue
+  -- takes them in this order, so two never wait for each other the other way round
+  select f.seq into v_seq from tablehold.staff_feeds f where f.venue_id = p_venue_id for update;
+  if not found then
+    insert into tablehold.staff_feeds as f (venue_id, seq) values (p_venue_id, 0)
+    on conflict (venue_id) do update set seq = f.seq
+    returning f.seq into v_seq;
+  end if;
+  with taken as (
+    delete from tablehold.staff_events_pending p where p.venue_id = p_venue_id returning p.id, p.event
+  )
+  select coalesce(array_agg(t.event order by t.id), '{}') into v_events from taken t;
+  v_count := cardinality(v_events);
+  if v_count = 0 then
+    v_was := tablehold.engine_restore(v_was);
+    return 0;
+  end if;
+  if p_moved_id is not null then
+    update public.staff_events e set seq = e.seq + v_count where e.id = p_moved_id and e.venue_id = p_venue_id
+    returning e.seq - v_count - 1 into v_seq;
+  end if;
+  insert into public.staff_events overriding user value
+  select (jsonb_populate_record(null::public.staff_events, u.event || jsonb_build_object('seq', v_seq + u.n))).*
+    from unnest(v_events) with ordinality as u(event, n);
+  update tablehold.staff_feeds f set seq = f.seq + v_count where f.venue_id = p_venue_id;
+  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', p_venue_id)::text);
+  v_was := tablehold.engine_restore(v_was);
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) OWNER TO postgres;
 
 --
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3339,6 +3398,7 @@ ALTER FUNCTION tablehold.reraise_with_staleness(p_venue_id uuid, p_service_date 
 CREATE FUNCTION tablehold.resolve_client(p_venue_id uuid, p_rank integer, p_client_id uuid, p_guest jsonb) RETURNS tablehold.clients
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_client tablehold.clients;
@@ -4100,12 +4160,16 @@ ALTER FUNCTION tablehold.tg_bookings__guard() OWNER TO postgres;
 CREATE FUNCTION tablehold.tg_bookings__staff_event() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_now tablehold.bookings;
   v_map jsonb := coalesce(nullif(current_setting('tablehold.staff_started', true), ''), '{}')::jsonb;
   v_started text := v_map ->> new.id::text;
-  v_notified text;
+  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
+  v_own bigint;
+  v_behind boolean;
+  v_count int;
   v_was text;
 begin
   select * into v_now from tablehold.bookings b where b.id = new.id;
@@ -4124,28 +4188,43 @@ begin
     perform set_config('tablehold.staff_started', (v_map - new.id::text)::text, true);
   end if;
   v_was := tablehold.engine_on();
-  with feed as (
-    insert into tablehold.staff_feeds as f (venue_id, seq) values (v_now.venue_id, 1)
+  with event as (
+    select jsonb_populate_record(null::public.staff_events, jsonb_build_object(
+      'venue_id', v_now.venue_id, 'service_date', v_now.service_date, 'booking_id', v_now.id,
+      'reference', v_now.reference, 'kind', v_now.kind,
+      'previous_status', case when v_started is not null then nullif(v_started, 'new')
+                              when tg_op = 'UPDATE' then old.status::text end,
+      'status', v_now.status, 'party_size', v_now.party_size,
+      'starts_at', lower(v_now.during), 'ends_at', upper(v_now.during),
+      'guest_name', (select c.name from tablehold.clients c where c.id = v_now.client_id),
+      'units', array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+                     where a.booking_id = v_now.id and not a.superseded order by u.code),
+      'actor_user_id', tablehold.actor_id(), 'actor_role', tablehold.actor_label(v_now.venue_id),
+      'api_key_id', tablehold.api_key_id(),
+      'reason', coalesce(v_now.block_reason, v_now.status_reason), 'occurred_at', tablehold.clock())) as row
+  ), feed as (
+    insert into tablehold.staff_feeds as f (venue_id, seq)
+    select v_now.venue_id, 1 where v_numbered
     on conflict (venue_id) do update set seq = f.seq + 1
-    returning f.seq
-  ), written as (
-  insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, previous_status, status,
-    party_size, starts_at, ends_at, guest_name, units, actor_user_id, actor_role, api_key_id, reason, occurred_at)
-  select v_now.venue_id, feed.seq, v_now.service_date, v_now.id, v_now.reference, v_now.kind,
-    case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
-         when tg_op = 'UPDATE' then old.status end,
-    v_now.status, v_now.party_size, lower(v_now.during), upper(v_now.during),
-    (select c.name from tablehold.clients c where c.id = v_now.client_id),
-    array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-          where a.booking_id = v_now.id and not a.superseded order by u.code),
-    tablehold.actor_id(), tablehold.actor_label(v_now.venue_id),
-    tablehold.api_key_id(),
-    coalesce(v_now.block_reason, v_now.status_reason), tablehold.clock()
-  from feed
-  returning venue_id
+    returning f.seq, exists (select 1 from tablehold.staff_events_pending p where p.venue_id = f.venue_id) as behind
+  ), numbered as (
+    insert into public.staff_events overriding user value
+    select (jsonb_populate_record(e.row, jsonb_build_object('seq', feed.seq))).* from event e, feed
+    returning id
+  ), pending as (
+    insert into tablehold.staff_events_pending (venue_id, booking_id, event)
+    select v_now.venue_id, v_now.id, to_jsonb(e.row) - 'id' - 'seq' from event e where not v_numbered
+    returning id
   )
-  select pg_notify('tablehold_events', json_build_object('t', 's', 'venue', w.venue_id)::text)::text
-    into v_notified from written w;
+  select (select n.id from numbered n), (select f.behind from feed f), (select count(*) from pending)
+    into v_own, v_behind, v_count;
+  if v_numbered then
+    if v_behind then
+      -- serializable writers of the venue committed rows nobody has numbered yet: theirs first
+      v_count := tablehold.publish_staff_events(v_now.venue_id, v_own);
+    end if;
+    perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v_now.venue_id)::text);
+  end if;
   v_was := tablehold.engine_restore(v_was);
   return null;
 end;
@@ -4166,6 +4245,9 @@ declare
 begin
   update public.staff_events e set guest_name = null
    where e.booking_id in (select b.id from tablehold.bookings b where b.client_id = new.id) and e.guest_name is not null;
+  update tablehold.staff_events_pending p set event = p.event || '{"guest_name": null}'
+   where p.booking_id in (select b.id from tablehold.bookings b where b.client_id = new.id)
+     and p.event ->> 'guest_name' is not null;
   v_was := tablehold.engine_restore(v_was);
   return null;
 end;
@@ -4938,6 +5020,38 @@ ALTER TABLE tablehold.refusals OWNER TO postgres;
 COMMENT ON TABLE tablehold.refusals IS 'Refused booking attempts per venue, day and error code. The refused transaction rolls back, so the caller records the refusal afterwards in its own transaction (public.record_refusal).';
 
 --
+-- Name: staff_events_pending; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.staff_events_pending (
+    id bigint NOT NULL,
+    venue_id uuid NOT NULL,
+    booking_id uuid NOT NULL,
+    event jsonb NOT NULL
+);
+
+ALTER TABLE tablehold.staff_events_pending OWNER TO postgres;
+
+--
+-- Name: TABLE staff_events_pending; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.staff_events_pending IS 'Staff events written at commit by REPEATABLE READ and SERIALIZABLE transactions, complete but not yet numbered (event: the public.staff_events row without id and seq). tablehold.publish_staff_events numbers them onto public.staff_events after the commit; only the engine writes this table.';
+
+--
+-- Name: staff_events_pending_id_seq; Type: SEQUENCE; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.staff_events_pending ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME tablehold.staff_events_pending_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: staff_feeds; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5318,6 +5432,13 @@ ALTER TABLE ONLY tablehold.snapshot_cache
     ADD CONSTRAINT snapshot_cache_pkey PRIMARY KEY (venue_id, service_date);
 
 --
+-- Name: staff_events_pending staff_events_pending_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.staff_events_pending
+    ADD CONSTRAINT staff_events_pending_pkey PRIMARY KEY (id);
+
+--
 -- Name: staff_feeds staff_feeds_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
@@ -5469,6 +5590,12 @@ CREATE INDEX combination_units_unit_idx ON tablehold.combination_units USING btr
 --
 
 CREATE INDEX idempotency_keys_created_idx ON tablehold.idempotency_keys USING btree (created_at);
+
+--
+-- Name: staff_events_pending_venue_idx; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX staff_events_pending_venue_idx ON tablehold.staff_events_pending USING btree (venue_id, id);
 
 --
 -- Name: staff_members_user_idx; Type: INDEX; Schema: tablehold; Owner: postgres
@@ -5655,6 +5782,18 @@ CREATE TRIGGER tg_snapshot_cache__guard BEFORE INSERT OR DELETE OR UPDATE ON tab
 --
 
 CREATE TRIGGER tg_snapshot_cache__guard_truncate BEFORE TRUNCATE ON tablehold.snapshot_cache FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: it is the availability snapshot cache', 'nothing: public.availability fills it, and a change of bookings or set-up makes a row stale by itself');
+
+--
+-- Name: staff_events_pending tg_staff_events_pending__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_staff_events_pending__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.staff_events_pending FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_refuse_direct_edit();
+
+--
+-- Name: staff_events_pending tg_staff_events_pending__guard_truncate; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_staff_events_pending__guard_truncate BEFORE TRUNCATE ON tablehold.staff_events_pending FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit();
 
 --
 -- Name: staff_feeds tg_staff_feeds__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5876,6 +6015,13 @@ ALTER TABLE ONLY tablehold.refusals
 
 ALTER TABLE ONLY tablehold.slots
     ADD CONSTRAINT slots_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
+
+--
+-- Name: staff_events_pending staff_events_pending_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.staff_events_pending
+    ADD CONSTRAINT staff_events_pending_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
 
 --
 -- Name: staff_feeds staff_feeds_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -6158,6 +6304,12 @@ CREATE POLICY "only the server reads feed sequences" ON tablehold.staff_feeds FO
 CREATE POLICY "only the server reads idempotency records" ON tablehold.idempotency_keys FOR SELECT TO service_role USING (true);
 
 --
+-- Name: staff_events_pending only the server reads pending staff events; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads pending staff events" ON tablehold.staff_events_pending FOR SELECT TO service_role USING (true);
+
+--
 -- Name: snapshot_cache only the server reads the snapshot cache; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
@@ -6231,6 +6383,12 @@ CREATE POLICY "staff can read their venue's bookings" ON tablehold.bookings FOR 
 --
 
 CREATE POLICY "staff can read their venue's clients" ON tablehold.clients FOR SELECT TO authenticated USING ((tablehold.caller_rank(venue_id) >= 1));
+
+--
+-- Name: staff_events_pending; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.staff_events_pending ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: staff_feeds; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -6993,6 +7151,13 @@ REVOKE ALL ON FUNCTION tablehold.prune_snapshot_cache() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_snapshot_cache() TO service_role;
 
 --
+-- Name: FUNCTION publish_staff_events(p_venue_id uuid, p_moved_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) TO service_role;
+
+--
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7447,6 +7612,12 @@ GRANT SELECT ON TABLE tablehold.pacing_rules TO authenticated;
 
 GRANT ALL ON TABLE tablehold.refusals TO service_role;
 GRANT SELECT ON TABLE tablehold.refusals TO authenticated;
+
+--
+-- Name: TABLE staff_events_pending; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.staff_events_pending TO service_role;
 
 --
 -- Name: TABLE staff_feeds; Type: ACL; Schema: tablehold; Owner: postgres

@@ -1,14 +1,13 @@
 // A function is a list of routes. createFunction turns it into a plain
-// `handler(req: Request): Promise<Response>` that parses, authenticates, runs one SERIALIZABLE
-// transaction (unless the route asks for another level) as the caller, maps the outcome, and logs
-// one JSON line. index.ts only serves it.
+// `handler(req: Request): Promise<Response>` that parses, authenticates, runs one transaction as
+// the caller (at TABLEHOLD_ISOLATION_LEVEL, see db.ts), maps the outcome, and logs one JSON line.
+// index.ts only serves it.
 import { z } from 'zod';
 import { type Caller, identify } from './auth.ts';
-import { actAs, actAsServer, db, type Isolation, serializable, type Sql, type Tx } from './db.ts';
+import { actAs, actAsServer, db, type IsolationLevel, isolationLevel, RunAgain, type Sql, transaction, type Tx } from './db.ts';
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId, sha256 } from './http.ts';
-import { queued } from './queue.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -51,8 +50,9 @@ export interface Route<P extends AnyObject = AnyObject, Q extends AnyObject = An
   body?: B;
   /** Accepts an Idempotency-Key header and replays the first response for it. */
   idempotent?: boolean;
-  /** The transaction's isolation level; SERIALIZABLE unless the route says why not. */
-  isolation?: Isolation;
+  /** The transaction's isolation level; the configured one (TABLEHOLD_ISOLATION_LEVEL) unless the
+   *  route says why not. */
+  isolation?: IsolationLevel;
   /** The current ETag, read with one query on the pool before any transaction: a request whose
    *  If-None-Match equals it is answered 304 with no further work (undefined: no shortcut). */
   currentEtag?: (ctx: Omit<RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>, 'tx'>, sql: Sql) => Promise<string | undefined>;
@@ -164,6 +164,7 @@ interface Trace {
 }
 
 export function createFunction(name: string, routes: Route[], sql: () => Sql = db): EdgeFunction {
+  isolationLevel(); // a mistyped TABLEHOLD_ISOLATION_LEVEL stops the function here, not at its first request
   async function run(req: Request, trace: Trace): Promise<Outcome> {
     if (req.method === 'OPTIONS') return { response: new Response(null, { status: 204, headers: corsHeaders }), retries: 0 };
     const url = new URL(req.url);
@@ -204,9 +205,9 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       if (ifNoneMatch !== null && r.currentEtag && ifNoneMatch === await r.currentEtag(ctx, sql())) {
         return { response: json(304, null, { etag: ifNoneMatch, 'x-retries': '0' }), retries: 0 };
       }
-      // writes for one venue queue in this isolate (see queue.ts); reads never wait
-      const queueKey = r.method !== 'GET' && r.venueOf ? `venue:${await r.venueOf(ctx, sql())}` : undefined;
-      const { value, retries } = await queued(queueKey, () => serializable(async (tx) => {
+      // no queue in front: writers of one venue-night meet at its channel row lock in the database,
+      // across every isolate (README, "Isolation level")
+      const { value, retries } = await transaction(async (tx) => {
         if (rawKey) {
           const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
           if (seen) {
@@ -222,11 +223,16 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
         const envelope = result.raw ? result.data : { data: result.data };
         if (rawKey) {
           await actAsServer(tx);
-          await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)})`;
+          const stored = await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)}) on conflict (scope, key) do nothing returning 1`;
+          // a concurrent copy with the same key committed first (at READ COMMITTED this insert waited
+          // for it; at SERIALIZABLE the engine's own insert already failed with 40001): run again and
+          // replay its stored response
+          if (!stored.length) throw new RunAgain('a concurrent request with this Idempotency-Key committed first');
         }
         const text = result.dataJson === undefined ? undefined : `{"data":${result.dataJson}}`;
         return { status, body: envelope, text, etag: result.etag, stream: result.stream, replayed: false };
-      }, sql(), r.isolation));
+      }, sql(), r.isolation ?? isolationLevel());
+      if (r.method !== 'GET') await publishStaffEvents(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
@@ -271,6 +277,21 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
   }
 
   return { name, routes, handler };
+}
+
+/** After a committed write at SERIALIZABLE: number the staff events it left pending
+ *  (tablehold.publish_staff_events) before answering, for its venue when the route knows it, else
+ *  for every venue with pending events, one venue per statement so that each counter row is locked
+ *  only briefly. At READ COMMITTED the writer numbered its own at commit. Never fails the request:
+ *  the SSE poll and the cron job number whatever is left. */
+async function publishStaffEvents(sql: Sql, venueId: string | undefined): Promise<void> {
+  if (isolationLevel() === 'read committed') return;
+  try {
+    const venues = venueId ? [{ venue_id: venueId }] : await sql`select distinct venue_id from tablehold.staff_events_pending`;
+    for (const { venue_id } of venues) await sql`select tablehold.publish_staff_events(${venue_id}::uuid)`;
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'warn', message: 'could not number the pending staff events', error: String(e) }));
+  }
 }
 
 /** Count a refused attempt after its transaction rolled back (tablehold.record_refusal), as the

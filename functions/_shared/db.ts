@@ -1,9 +1,9 @@
 // One pooled postgres.js client per isolate, compatible with Supavisor's transaction mode
-// (prepare: false, no session state). Each request is one SERIALIZABLE transaction (a route may ask
-// for READ COMMITTED) run as the caller (set_config role + request.jwt.claims, as PostgREST does),
-// retried on 40001/40P01.
+// (prepare: false, no session state). Each request is one transaction at the configured isolation
+// level (TABLEHOLD_ISOLATION_LEVEL, SERIALIZABLE by default) run as the caller (set_config role +
+// request.jwt.claims, as PostgREST does), retried on 40001/40P01.
 import postgres from 'postgres';
-import { requireEnv } from './env.ts';
+import { env, requireEnv } from './env.ts';
 import { isRetryable } from './errors.ts';
 import type { Caller } from './auth.ts';
 
@@ -37,6 +37,33 @@ export function useDb(sql: Sql): void {
   pool = sql;
 }
 
+/** The isolation levels the engine is correct at (README, "Isolation level"). */
+export const ISOLATION_LEVELS = ['serializable', 'read committed'] as const;
+export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
+
+/** TABLEHOLD_ISOLATION_LEVEL as a level: unset means serializable; anything else but the two levels
+ *  (any case, `_` for the space) is refused, so a typo stops the server instead of changing its level. */
+export function parseIsolationLevel(value: string | undefined): IsolationLevel {
+  const named = (value ?? '').trim().toLowerCase().replace(/[_\s]+/g, ' ') || 'serializable';
+  if (!(ISOLATION_LEVELS as readonly string[]).includes(named)) {
+    throw new Error(`TABLEHOLD_ISOLATION_LEVEL must be one of ${ISOLATION_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  return named as IsolationLevel;
+}
+
+let level: IsolationLevel | undefined;
+
+/** The level every request's transaction runs at, from TABLEHOLD_ISOLATION_LEVEL (read once). */
+export function isolationLevel(): IsolationLevel {
+  level ??= parseIsolationLevel(env('TABLEHOLD_ISOLATION_LEVEL'));
+  return level;
+}
+
+/** Set the level (tests and benchmarks in-process, like useDb). */
+export function useIsolationLevel(value: IsolationLevel): void {
+  level = parseIsolationLevel(value);
+}
+
 export const MAX_ATTEMPTS = 30;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,21 +76,22 @@ export interface TxResult<T> {
   retries: number;
 }
 
-/** The isolation level of a request's transaction: SERIALIZABLE unless a route says otherwise. */
-export type Isolation = 'serializable' | 'read committed';
+/** Thrown inside a transaction to roll it back and run it again, like a serialization failure
+ *  (e.g. a concurrent duplicate committed the row this one was about to write). */
+export class RunAgain extends Error {}
 
-/** Run fn in one SERIALIZABLE transaction (or at `level`), retrying the whole of it on
- *  serialization failures and deadlocks. fn first gets the transaction as the connecting (trusted)
- *  role; call `actAs(tx, caller)` before touching the engine. */
-export async function serializable<T>(
-  fn: (tx: Tx) => Promise<T>, sql: Sql = db(), level: Isolation = 'serializable',
+/** Run fn in one transaction at `level` (the configured one by default), retrying the whole of it
+ *  on serialization failures, deadlocks and RunAgain. fn first gets the transaction as the
+ *  connecting (trusted) role; call `actAs(tx, caller)` before touching the engine. */
+export async function transaction<T>(
+  fn: (tx: Tx) => Promise<T>, sql: Sql = db(), txLevel: IsolationLevel = isolationLevel(),
 ): Promise<TxResult<T>> {
   for (let attempt = 0;; attempt++) {
     try {
-      const value = (await sql.begin(`isolation level ${level}`, fn)) as T;
+      const value = (await sql.begin(`isolation level ${txLevel}`, fn)) as T;
       return { value, retries: attempt };
     } catch (e) {
-      if (!isRetryable(e) || attempt + 1 >= MAX_ATTEMPTS) {
+      if (!(isRetryable(e) || e instanceof RunAgain) || attempt + 1 >= MAX_ATTEMPTS) {
         // the attempts made travel with the error, for the response header and the log line
         if (typeof e === 'object' && e !== null) (e as { retries?: number }).retries = attempt;
         throw e;

@@ -46,6 +46,10 @@ export const staffFeed = (venueId: string, date?: string): FeedKey => ({
       .then((rows) => rows.map((r) => r.row)),
   cursorOf: (row) => Number(row.seq),
   accept: date ? (row) => row.service_date === date : undefined,
+  // serializable writers from elsewhere leave their events to be numbered after their commit
+  refresh: async (sql) => {
+    await sql`select tablehold.publish_staff_events(${venueId}::uuid)`;
+  },
 });
 
 interface Subscriber {

@@ -26,14 +26,16 @@ export interface CallOptions {
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** Another functions server than the suite's (tests/support/server.ts). */
+  server?: string;
 }
 
 /** `method /functions/v1/<path>` as an anonymous guest, with a JSON body when given. */
-export async function call(method: string, path: string, { body, idempotencyKey, signal }: CallOptions = {}): Promise<Reply> {
+export async function call(method: string, path: string, { body, idempotencyKey, signal, server }: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  const response = await fetch(`${functionsUrl()}/functions/v1/${path}`, {
+  const response = await fetch(`${server ?? functionsUrl()}/functions/v1/${path}`, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
