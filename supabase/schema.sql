@@ -2326,6 +2326,7 @@ declare
   v_written bigint;
   v_writes_was text := coalesce(current_setting('tablehold.engine_writes', true), '');
   v_feed_was text := coalesce(current_setting('tablehold.staff_feed_written', true), '');
+  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
 begin
   -- lock them and keep the ones still held and lapsed: a confirmation that committed first wins
   select coalesce(array_agg(h.id order by h.id), '{}') into v_ids
@@ -2348,6 +2349,11 @@ begin
     perform tablehold.emit_unit_events(v_key.unit_id, v_key.service_date, v_key.during, 'hold_expired');
   end loop;
 
+  if v_numbered then  -- serializable commits of these venues waiting to be numbered come first
+    perform tablehold.publish_staff_events(v.venue_id)
+       from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)
+              and exists (select 1 from tablehold.staff_events_pending p where p.venue_id = b.venue_id)) v;
+  end if;
   v_set := set_config('tablehold.engine_writes', 'on', true);
   v_set := set_config('tablehold.staff_feed_written', 'on', true);
   with held as (  -- the bookings and their allocations as they were (the statement's snapshot)
@@ -2365,7 +2371,7 @@ begin
     returning b.*
   ), feeds as (  -- each venue's next sequence numbers, its feed row locked to commit
     insert into tablehold.staff_feeds as f (venue_id, seq)
-    select e.venue_id, count(*) from expired e group by e.venue_id
+    select e.venue_id, count(*) from expired e where v_numbered group by e.venue_id
     on conflict (venue_id) do update set seq = f.seq + excluded.seq
     returning f.venue_id, f.seq
   ), lines as (
@@ -2380,6 +2386,19 @@ begin
            tablehold.actor_id(), tablehold.actor_label(e.venue_id), tablehold.api_key_id(), e.status_reason, v_now
       from expired e join feeds f on f.venue_id = e.venue_id
     returning venue_id
+  ), pending as (
+    insert into tablehold.staff_events_pending (venue_id, booking_id, event)
+    select e.venue_id, e.id, jsonb_build_object(
+             'venue_id', e.venue_id, 'service_date', e.service_date, 'booking_id', e.id, 'reference', e.reference,
+             'kind', e.kind, 'previous_status', 'held', 'status', e.status, 'party_size', e.party_size,
+             'starts_at', lower(e.during), 'ends_at', upper(e.during),
+             'guest_name', (select c.name from tablehold.clients c where c.id = e.client_id),
+             'units', array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+                            where a.booking_id = e.id and not a.superseded order by u.code),
+             'actor_user_id', tablehold.actor_id(), 'actor_role', tablehold.actor_label(e.venue_id),
+             'api_key_id', tablehold.api_key_id(), 'reason', e.status_reason, 'occurred_at', v_now)
+      from expired e where not v_numbered
+    returning venue_id
   ), audited as (
     select tablehold.audit(e.venue_id, 'bookings', e.id::text, 'update',
              to_jsonb(h.booking) || jsonb_build_object('allocations', h.allocations),
@@ -2387,12 +2406,13 @@ begin
                (select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from released r where r.booking_id = e.id)))
       from expired e join held h on (h.booking).id = e.id
   )
-  select (select count(*) from audited) + (select count(*) from lines) into v_written;
+  select (select count(*) from audited) + (select count(*) from lines) + (select count(*) from pending) into v_written;
   v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
   v_set := set_config('tablehold.engine_writes', v_writes_was, true);
-  -- wake the staff streams of each venue (delivered at commit)
+  -- wake the staff streams of each venue (delivered at commit); pending lines wake them when numbered
   perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v.venue_id)::text)
-     from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)) v;
+     from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)) v
+    where v_numbered;
   v_was := tablehold.engine_restore(v_was);
   return cardinality(v_ids);
 end;
