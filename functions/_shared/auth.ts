@@ -5,7 +5,7 @@
 import * as jose from 'jose';
 import { env, keyMap } from './env.ts';
 import { unauthorized } from './errors.ts';
-import type { Sql } from './db.ts';
+import type { Sql } from 'postgres';
 
 export type DbRole = 'anon' | 'authenticated' | 'service_role';
 
