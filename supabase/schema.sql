@@ -1889,27 +1889,6 @@ $$;
 ALTER FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) OWNER TO postgres;
 
 --
--- Name: check_pacing(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
---
-
-CREATE FUNCTION tablehold.check_pacing(p_booking_id uuid) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-declare
-  v_booking tablehold.bookings;
-  v_timezone text;
-  v_rules int;
-begin
-  select * into v_booking from tablehold.bookings b where b.id = p_booking_id;
-  select v.timezone into v_timezone from tablehold.venues v where v.id = v_booking.venue_id;
-  v_rules := tablehold.check_pacing(v_booking, v_timezone);
-end;
-$$;
-
-ALTER FUNCTION tablehold.check_pacing(p_booking_id uuid) OWNER TO postgres;
-
---
 -- Name: check_pacing(tablehold.bookings, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2375,28 +2354,17 @@ begin
     on conflict (venue_id) do update set seq = f.seq + excluded.seq
     returning f.venue_id, f.seq
   ), lines as (
-    insert into public.staff_events (venue_id, seq, service_date, booking_id, reference, kind, previous_status, status,
-      party_size, starts_at, ends_at, guest_name, units, actor_user_id, actor_role, api_key_id, reason, occurred_at)
-    select e.venue_id,
-           f.seq - count(*) over (partition by e.venue_id) + row_number() over (partition by e.venue_id order by e.id),
-           e.service_date, e.id, e.reference, e.kind, 'held', e.status, e.party_size, lower(e.during), upper(e.during),
-           (select c.name from tablehold.clients c where c.id = e.client_id),
-           array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-                  where a.booking_id = e.id and not a.superseded order by u.code),
-           tablehold.actor_id(), tablehold.actor_label(e.venue_id), tablehold.api_key_id(), e.status_reason, v_now
-      from expired e join feeds f on f.venue_id = e.venue_id
+    insert into public.staff_events overriding user value
+    select (n.event).*
+      from (select jsonb_populate_record(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held'),
+                     jsonb_build_object('seq', f.seq - count(*) over (partition by e.venue_id)
+                                                + row_number() over (partition by e.venue_id order by e.id))) as event
+              from expired e join feeds f on f.venue_id = e.venue_id
+            offset 0) n  -- WARNING: the fence keeps staff_event to one call per row, not one per column
     returning venue_id
   ), pending as (
     insert into tablehold.staff_events_pending (venue_id, booking_id, event)
-    select e.venue_id, e.id, jsonb_build_object(
-             'venue_id', e.venue_id, 'service_date', e.service_date, 'booking_id', e.id, 'reference', e.reference,
-             'kind', e.kind, 'previous_status', 'held', 'status', e.status, 'party_size', e.party_size,
-             'starts_at', lower(e.during), 'ends_at', upper(e.during),
-             'guest_name', (select c.name from tablehold.clients c where c.id = e.client_id),
-             'units', array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-                            where a.booking_id = e.id and not a.superseded order by u.code),
-             'actor_user_id', tablehold.actor_id(), 'actor_role', tablehold.actor_label(e.venue_id),
-             'api_key_id', tablehold.api_key_id(), 'reason', e.status_reason, 'occurred_at', v_now)
+    select e.venue_id, e.id, to_jsonb(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held')) - 'id' - 'seq'
       from expired e where not v_numbered
     returning venue_id
   ), audited as (
@@ -3595,6 +3563,77 @@ $$;
 ALTER FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
 
 --
+-- Name: staff_events; Type: TABLE; Schema: public; Owner: postgres
+--
+
+CREATE TABLE public.staff_events (
+    id bigint NOT NULL,
+    venue_id uuid NOT NULL,
+    seq bigint NOT NULL,
+    service_date date NOT NULL,
+    booking_id uuid NOT NULL,
+    reference text NOT NULL,
+    kind tablehold.booking_kind NOT NULL,
+    previous_status tablehold.booking_status,
+    status tablehold.booking_status NOT NULL,
+    party_size integer NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    guest_name text,
+    units text[] DEFAULT '{}'::text[] NOT NULL,
+    actor_user_id uuid,
+    actor_role text NOT NULL,
+    api_key_id uuid,
+    reason text,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE public.staff_events OWNER TO postgres;
+
+--
+-- Name: TABLE staff_events; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON TABLE public.staff_events IS 'Booking changes for the staff view (new, status changes, moves), one row per booking per transaction, with who made them. Staff of the venue only (RLS); in the supabase_realtime publication. Erasing a client blanks guest_name here too.';
+
+--
+-- Name: COLUMN staff_events.seq; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.staff_events.seq IS 'The venue''s feed cursor: 1, 2, 3 … per venue, in commit order (SSE id, Last-Event-ID, ?after=).';
+
+--
+-- Name: COLUMN staff_events.actor_role; Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON COLUMN public.staff_events.actor_role IS 'Who made the change: owner, manager, host (staff of the venue), assistant (an API key), customer, guest, service, or database (Studio, psql, cron).';
+
+--
+-- Name: staff_event(tablehold.bookings, tablehold.booking_status); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.staff_event(p_booking tablehold.bookings, p_previous tablehold.booking_status) RETURNS public.staff_events
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return jsonb_populate_record(null::public.staff_events, jsonb_build_object(
+    'venue_id', p_booking.venue_id, 'service_date', p_booking.service_date, 'booking_id', p_booking.id,
+    'reference', p_booking.reference, 'kind', p_booking.kind, 'previous_status', p_previous,
+    'status', p_booking.status, 'party_size', p_booking.party_size,
+    'starts_at', lower(p_booking.during), 'ends_at', upper(p_booking.during),
+    'guest_name', (select c.name from tablehold.clients c where c.id = p_booking.client_id),
+    'units', array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
+                   where a.booking_id = p_booking.id and not a.superseded order by u.code),
+    'actor_user_id', tablehold.actor_id(), 'actor_role', tablehold.actor_label(p_booking.venue_id),
+    'api_key_id', tablehold.api_key_id(),
+    'reason', coalesce(p_booking.block_reason, p_booking.status_reason), 'occurred_at', tablehold.clock()));
+end;
+$$;
+
+ALTER FUNCTION tablehold.staff_event(p_booking tablehold.bookings, p_previous tablehold.booking_status) OWNER TO postgres;
+
+--
 -- Name: staff_feed_written(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -4190,6 +4229,7 @@ declare
   v_own bigint;
   v_behind boolean;
   v_count int;
+  v_event public.staff_events;
   v_was text;
 begin
   select * into v_now from tablehold.bookings b where b.id = new.id;
@@ -4208,20 +4248,10 @@ begin
     perform set_config('tablehold.staff_started', (v_map - new.id::text)::text, true);
   end if;
   v_was := tablehold.engine_on();
+  v_event := tablehold.staff_event(v_now, case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
+                                               when tg_op = 'UPDATE' then old.status end);
   with event as (
-    select jsonb_populate_record(null::public.staff_events, jsonb_build_object(
-      'venue_id', v_now.venue_id, 'service_date', v_now.service_date, 'booking_id', v_now.id,
-      'reference', v_now.reference, 'kind', v_now.kind,
-      'previous_status', case when v_started is not null then nullif(v_started, 'new')
-                              when tg_op = 'UPDATE' then old.status::text end,
-      'status', v_now.status, 'party_size', v_now.party_size,
-      'starts_at', lower(v_now.during), 'ends_at', upper(v_now.during),
-      'guest_name', (select c.name from tablehold.clients c where c.id = v_now.client_id),
-      'units', array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id
-                     where a.booking_id = v_now.id and not a.superseded order by u.code),
-      'actor_user_id', tablehold.actor_id(), 'actor_role', tablehold.actor_label(v_now.venue_id),
-      'api_key_id', tablehold.api_key_id(),
-      'reason', coalesce(v_now.block_reason, v_now.status_reason), 'occurred_at', tablehold.clock())) as row
+    select v_event as row
   ), feed as (
     insert into tablehold.staff_feeds as f (venue_id, seq)
     select v_now.venue_id, 1 where v_numbered
@@ -4647,52 +4677,6 @@ ALTER TABLE public.availability_events ALTER COLUMN id ADD GENERATED ALWAYS AS I
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: staff_events; Type: TABLE; Schema: public; Owner: postgres
---
-
-CREATE TABLE public.staff_events (
-    id bigint NOT NULL,
-    venue_id uuid NOT NULL,
-    seq bigint NOT NULL,
-    service_date date NOT NULL,
-    booking_id uuid NOT NULL,
-    reference text NOT NULL,
-    kind tablehold.booking_kind NOT NULL,
-    previous_status tablehold.booking_status,
-    status tablehold.booking_status NOT NULL,
-    party_size integer NOT NULL,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    guest_name text,
-    units text[] DEFAULT '{}'::text[] NOT NULL,
-    actor_user_id uuid,
-    actor_role text NOT NULL,
-    api_key_id uuid,
-    reason text,
-    occurred_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-ALTER TABLE public.staff_events OWNER TO postgres;
-
---
--- Name: TABLE staff_events; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON TABLE public.staff_events IS 'Booking changes for the staff view (new, status changes, moves), one row per booking per transaction, with who made them. Staff of the venue only (RLS); in the supabase_realtime publication. Erasing a client blanks guest_name here too.';
-
---
--- Name: COLUMN staff_events.seq; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON COLUMN public.staff_events.seq IS 'The venue''s feed cursor: 1, 2, 3 … per venue, in commit order (SSE id, Last-Event-ID, ?after=).';
-
---
--- Name: COLUMN staff_events.actor_role; Type: COMMENT; Schema: public; Owner: postgres
---
-
-COMMENT ON COLUMN public.staff_events.actor_role IS 'Who made the change: owner, manager, host (staff of the venue), assistant (an API key), customer, guest, service, or database (Studio, psql, cron).';
 
 --
 -- Name: staff_events_id_seq; Type: SEQUENCE; Schema: public; Owner: postgres
@@ -6905,13 +6889,6 @@ REVOKE ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookin
 GRANT ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) TO service_role;
 
 --
--- Name: FUNCTION check_pacing(p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
---
-
-REVOKE ALL ON FUNCTION tablehold.check_pacing(p_booking_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.check_pacing(p_booking_id uuid) TO service_role;
-
---
 -- Name: FUNCTION check_pacing(p_booking tablehold.bookings, p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7262,6 +7239,20 @@ REVOKE ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapsh
 GRANT ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
 
 --
+-- Name: TABLE staff_events; Type: ACL; Schema: public; Owner: postgres
+--
+
+GRANT ALL ON TABLE public.staff_events TO service_role;
+GRANT SELECT ON TABLE public.staff_events TO authenticated;
+
+--
+-- Name: FUNCTION staff_event(p_booking tablehold.bookings, p_previous tablehold.booking_status); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.staff_event(p_booking tablehold.bookings, p_previous tablehold.booking_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.staff_event(p_booking tablehold.bookings, p_previous tablehold.booking_status) TO service_role;
+
+--
 -- Name: FUNCTION staff_feed_written(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7512,13 +7503,6 @@ GRANT SELECT ON TABLE public.availability_events TO authenticated;
 --
 
 GRANT ALL ON SEQUENCE public.availability_events_id_seq TO service_role;
-
---
--- Name: TABLE staff_events; Type: ACL; Schema: public; Owner: postgres
---
-
-GRANT ALL ON TABLE public.staff_events TO service_role;
-GRANT SELECT ON TABLE public.staff_events TO authenticated;
 
 --
 -- Name: SEQUENCE staff_events_id_seq; Type: ACL; Schema: public; Owner: postgres
