@@ -894,9 +894,10 @@ begin
   if not exists (select 1 from tablehold.error_codes e where e.code = p_code) then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'code', 'problem', 'unknown error code'));
   end if;
-  insert into tablehold.refusals as r (venue_id, day, code, stale, count)
-  values (p_venue_id, (tablehold.clock() at time zone v_timezone)::date, p_code, coalesce(p_stale, false), 1)
-  on conflict (venue_id, day, code, stale) do update set count = r.count + 1;
+  insert into tablehold.refusals as r (venue_id, day, code, stale, shard, count)
+  values (p_venue_id, (tablehold.clock() at time zone v_timezone)::date, p_code, coalesce(p_stale, false),
+          pg_backend_pid() % 16, 1)
+  on conflict (venue_id, day, code, stale, shard) do update set count = r.count + 1;
 end;
 $$;
 
@@ -5012,7 +5013,9 @@ CREATE TABLE tablehold.refusals (
     day date NOT NULL,
     code text NOT NULL,
     stale boolean NOT NULL,
-    count bigint DEFAULT 0 NOT NULL
+    count bigint DEFAULT 0 NOT NULL,
+    shard smallint DEFAULT 0 NOT NULL,
+    CONSTRAINT refusals_shard_check CHECK (((shard >= 0) AND (shard <= 15)))
 );
 
 ALTER TABLE tablehold.refusals OWNER TO postgres;
@@ -5022,6 +5025,12 @@ ALTER TABLE tablehold.refusals OWNER TO postgres;
 --
 
 COMMENT ON TABLE tablehold.refusals IS 'Refused booking attempts per venue, day and error code. The refused transaction rolls back, so the caller records the refusal afterwards in its own transaction (public.record_refusal).';
+
+--
+-- Name: COLUMN refusals.shard; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.refusals.shard IS 'Which of 16 counters of the (venue, day, code, stale) this row is: the recording connection''s backend pid modulo 16, so concurrent refusals rarely update one row. Sum over shards to read a count.';
 
 --
 -- Name: staff_events_pending; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -5412,7 +5421,7 @@ ALTER TABLE ONLY tablehold.pacing_rules
 --
 
 ALTER TABLE ONLY tablehold.refusals
-    ADD CONSTRAINT refusals_pkey PRIMARY KEY (venue_id, day, code, stale);
+    ADD CONSTRAINT refusals_pkey PRIMARY KEY (venue_id, day, code, stale, shard);
 
 --
 -- Name: slots slots_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
