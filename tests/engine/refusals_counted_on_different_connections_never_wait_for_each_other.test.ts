@@ -31,20 +31,28 @@ const refusalsCounted = async (venueId: string) => {
   return count as number;
 };
 
+const bar = () => createVenue(db, { kind: 'bar', units: [{ code: 'bar', type: 'section', mode: 'pooled', booking: 'date', capacity: 2 }] });
+
+/** `s` counts a refusal and keeps its transaction (and its counter row's lock) open until commit(). */
+async function countAndStayOpen(s: Session, venueId: string) {
+  const counted = deferred();
+  const mayCommit = deferred();
+  const open = s.db.begin(async (tx) => {
+    await tx`select public.record_refusal(${venueId}, 'SECTION_NOT_AVAILABLE')`;
+    counted.resolve();
+    await mayCommit.promise;
+  });
+  await counted.promise;
+  return { commit: () => (mayCommit.resolve(), open) };
+}
+
 describe('refusals counted on different connections never wait for each other', () => {
   it('a refusal counted while another connection still holds its own count does not wait', async () => {
-    const venue = await createVenue(db, { kind: 'bar', units: [{ code: 'bar', type: 'section', mode: 'pooled', booking: 'date', capacity: 2 }] });
+    const venue = await bar();
     const { onOtherShards: [first, otherShard] } = await seventeenSessions();
-    const counted = deferred();
-    const mayCommit = deferred();
 
-    // step 1: the first session counts a refusal and keeps its transaction (and its row lock) open
-    const holding = first.db.begin(async (tx) => {
-      await tx`select public.record_refusal(${venue.id}, 'SECTION_NOT_AVAILABLE')`;
-      counted.resolve();
-      await mayCommit.promise;
-    });
-    await counted.promise;
+    // step 1: the first session counts a refusal and stays open
+    const holding = await countAndStayOpen(first, venue.id);
 
     // step 2: a session on another shard counts the same code meanwhile, and is never blocked: a
     // lock wait would end in lock_timeout's error instead
@@ -54,26 +62,17 @@ describe('refusals counted on different connections never wait for each other', 
     });
     expect(await refusalsCounted(venue.id)).toBe(1);
 
-    mayCommit.resolve();
-    await holding;
+    await holding.commit();
     expect(await refusalsCounted(venue.id)).toBe(2);
   });
 
   it('two sessions on one shard do queue: the second waits for the first to commit, and both count', async () => {
-    const venue = await createVenue(db, { kind: 'bar', units: [{ code: 'bar', type: 'section', mode: 'pooled', booking: 'date', capacity: 2 }] });
+    const venue = await bar();
     const { onOneShard: [a, b] } = await seventeenSessions();
-    const counted = deferred();
-    const mayCommit = deferred();
-    const holding = a.db.begin(async (tx) => {
-      await tx`select public.record_refusal(${venue.id}, 'SECTION_NOT_AVAILABLE')`;
-      counted.resolve();
-      await mayCommit.promise;
-    });
-    await counted.promise;
+    const holding = await countAndStayOpen(a, venue.id);
     const waiting = b.db`select public.record_refusal(${venue.id}, 'SECTION_NOT_AVAILABLE')`.execute();
     await blockedBy(db, b.pid, a.pid);
-    mayCommit.resolve();
-    await Promise.all([holding, waiting]);
+    await Promise.all([holding.commit(), waiting]);
     expect(await refusalsCounted(venue.id)).toBe(2);
   });
 });
