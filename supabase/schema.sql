@@ -1285,6 +1285,29 @@ $$;
 ALTER FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank integer, p_area_id uuid, p_pacing boolean) OWNER TO postgres;
 
 --
+-- Name: announce(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.announce(p_venue_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  if txid_current_if_assigned() is null then
+    perform set_config('synchronous_commit', 'off', true);
+  end if;
+  v_count := tablehold.publish_staff_events(p_venue_id);
+  perform pg_notify('tablehold_events', case when p_venue_id is null then '{"t":"*"}'
+    else json_build_object('t', 'v', 'venue', p_venue_id)::text end);
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.announce(p_venue_id uuid) OWNER TO postgres;
+
+--
 -- Name: api_key_claims(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1393,25 +1416,19 @@ CREATE FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date da
 declare
   v_was text := tablehold.engine_on();
   v_version bigint;
-  v_notified text;
 begin
   insert into tablehold.channels as c (venue_id, service_date, version)
   values (p_unit.venue_id, p_service_date, 1)
   on conflict (venue_id, service_date) do update set version = c.version + 1
   returning c.version into v_version;
 
-  with appended as (
-    insert into public.availability_events (
-      channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
-      previous_state, new_state, remaining, capacity, reason, occurred_at)
-    values (
-      p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
-      p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
-      p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock())
-    returning channel, version
-  )
-  select pg_notify('tablehold_events', json_build_object('t', 'a', 'c', a.channel, 'v', a.version)::text)::text
-    into v_notified from appended a;
+  insert into public.availability_events (
+    channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
+    previous_state, new_state, remaining, capacity, reason, occurred_at)
+  values (
+    p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
+    p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
+    p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock());
   v_was := tablehold.engine_restore(v_was);
   return v_version;
 end;
@@ -2306,7 +2323,6 @@ declare
   v_written bigint;
   v_writes_was text := coalesce(current_setting('tablehold.engine_writes', true), '');
   v_feed_was text := coalesce(current_setting('tablehold.staff_feed_written', true), '');
-  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
 begin
   -- lock them and keep the ones still held and lapsed: a confirmation that committed first wins
   select coalesce(array_agg(h.id order by h.id), '{}') into v_ids
@@ -2329,11 +2345,6 @@ begin
     perform tablehold.emit_unit_events(v_key.unit_id, v_key.service_date, v_key.during, 'hold_expired');
   end loop;
 
-  if v_numbered then  -- serializable commits of these venues waiting to be numbered come first
-    perform tablehold.publish_staff_events(v.venue_id)
-       from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)
-              and exists (select 1 from tablehold.staff_events_pending p where p.venue_id = b.venue_id)) v;
-  end if;
   v_set := set_config('tablehold.engine_writes', 'on', true);
   v_set := set_config('tablehold.staff_feed_written', 'on', true);
   with held as (  -- the bookings and their allocations as they were (the statement's snapshot)
@@ -2349,24 +2360,10 @@ begin
     update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
      where b.id = any (v_ids)
     returning b.*
-  ), feeds as (  -- each venue's next sequence numbers, its feed row locked to commit
-    insert into tablehold.staff_feeds as f (venue_id, seq)
-    select e.venue_id, count(*) from expired e where v_numbered group by e.venue_id
-    on conflict (venue_id) do update set seq = f.seq + excluded.seq
-    returning f.venue_id, f.seq
-  ), lines as (
-    insert into public.staff_events overriding user value
-    select (n.event).*
-      from (select jsonb_populate_record(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held'),
-                     jsonb_build_object('seq', f.seq - count(*) over (partition by e.venue_id)
-                                                + row_number() over (partition by e.venue_id order by e.id))) as event
-              from expired e join feeds f on f.venue_id = e.venue_id
-            offset 0) n  -- WARNING: the fence keeps staff_event to one call per row, not one per column
-    returning venue_id
   ), pending as (
     insert into tablehold.staff_events_pending (venue_id, booking_id, event)
     select e.venue_id, e.id, to_jsonb(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held')) - 'id' - 'seq'
-      from expired e where not v_numbered
+      from expired e
     returning venue_id
   ), audited as (
     select tablehold.audit(e.venue_id, 'bookings', e.id::text, 'update',
@@ -2375,13 +2372,9 @@ begin
                (select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from released r where r.booking_id = e.id)))
       from expired e join held h on (h.booking).id = e.id
   )
-  select (select count(*) from audited) + (select count(*) from lines) + (select count(*) from pending) into v_written;
+  select (select count(*) from audited) + (select count(*) from pending) into v_written;
   v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
   v_set := set_config('tablehold.engine_writes', v_writes_was, true);
-  -- wake the staff streams of each venue (delivered at commit); pending lines wake them when numbered
-  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v.venue_id)::text)
-     from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)) v
-    where v_numbered;
   v_was := tablehold.engine_restore(v_was);
   return cardinality(v_ids);
 end;
@@ -3215,10 +3208,10 @@ $$;
 ALTER FUNCTION tablehold.prune_snapshot_cache() OWNER TO postgres;
 
 --
--- Name: publish_staff_events(uuid, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+-- Name: publish_staff_events(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.publish_staff_events(p_venue_id uuid DEFAULT NULL::uuid, p_moved_id bigint DEFAULT NULL::bigint) RETURNS integer
+CREATE FUNCTION tablehold.publish_staff_events(p_venue_id uuid DEFAULT NULL::uuid) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -3235,6 +3228,9 @@ begin
     end loop;
     return v_count;
   end if;
+  if not exists (select 1 from tablehold.staff_events_pending p where p.venue_id = p_venue_id) then
+    return 0;  -- a line committed after this look is numbered by the next call
+  end if;
 
   v_was := tablehold.engine_on();
   -- WARNING: the counter row's lock first, then the pending rows: every numbering of the venue
@@ -3250,25 +3246,19 @@ begin
   )
   select coalesce(array_agg(t.event order by t.id), '{}') into v_events from taken t;
   v_count := cardinality(v_events);
-  if v_count = 0 then
-    v_was := tablehold.engine_restore(v_was);
-    return 0;
+  if v_count > 0 then
+    insert into public.staff_events overriding user value
+    select (jsonb_populate_record(null::public.staff_events, u.event || jsonb_build_object('seq', v_seq + u.n))).*
+      from unnest(v_events) with ordinality as u(event, n);
+    update tablehold.staff_feeds f set seq = f.seq + v_count where f.venue_id = p_venue_id;
+    perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', p_venue_id)::text);
   end if;
-  if p_moved_id is not null then
-    update public.staff_events e set seq = e.seq + v_count where e.id = p_moved_id and e.venue_id = p_venue_id
-    returning e.seq - v_count - 1 into v_seq;
-  end if;
-  insert into public.staff_events overriding user value
-  select (jsonb_populate_record(null::public.staff_events, u.event || jsonb_build_object('seq', v_seq + u.n))).*
-    from unnest(v_events) with ordinality as u(event, n);
-  update tablehold.staff_feeds f set seq = f.seq + v_count where f.venue_id = p_venue_id;
-  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', p_venue_id)::text);
   v_was := tablehold.engine_restore(v_was);
   return v_count;
 end;
 $$;
 
-ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) OWNER TO postgres;
+ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid) OWNER TO postgres;
 
 --
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4226,11 +4216,6 @@ declare
   v_now tablehold.bookings;
   v_map jsonb := coalesce(nullif(current_setting('tablehold.staff_started', true), ''), '{}')::jsonb;
   v_started text := v_map ->> new.id::text;
-  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
-  v_own bigint;
-  v_behind boolean;
-  v_count int;
-  v_event public.staff_events;
   v_was text;
 begin
   select * into v_now from tablehold.bookings b where b.id = new.id;
@@ -4249,33 +4234,10 @@ begin
     perform set_config('tablehold.staff_started', (v_map - new.id::text)::text, true);
   end if;
   v_was := tablehold.engine_on();
-  v_event := tablehold.staff_event(v_now, case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
-                                               when tg_op = 'UPDATE' then old.status end);
-  with event as (
-    select v_event as row
-  ), feed as (
-    insert into tablehold.staff_feeds as f (venue_id, seq)
-    select v_now.venue_id, 1 where v_numbered
-    on conflict (venue_id) do update set seq = f.seq + 1
-    returning f.seq, exists (select 1 from tablehold.staff_events_pending p where p.venue_id = f.venue_id) as behind
-  ), numbered as (
-    insert into public.staff_events overriding user value
-    select (jsonb_populate_record(e.row, jsonb_build_object('seq', feed.seq))).* from event e, feed
-    returning id
-  ), pending as (
-    insert into tablehold.staff_events_pending (venue_id, booking_id, event)
-    select v_now.venue_id, v_now.id, to_jsonb(e.row) - 'id' - 'seq' from event e where not v_numbered
-    returning id
-  )
-  select (select n.id from numbered n), (select f.behind from feed f), (select count(*) from pending)
-    into v_own, v_behind, v_count;
-  if v_numbered then
-    if v_behind then
-      -- serializable writers of the venue committed rows nobody has numbered yet: theirs first
-      v_count := tablehold.publish_staff_events(v_now.venue_id, v_own);
-    end if;
-    perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v_now.venue_id)::text);
-  end if;
+  insert into tablehold.staff_events_pending (venue_id, booking_id, event)
+  values (v_now.venue_id, v_now.id, to_jsonb(tablehold.staff_event(v_now,
+    case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
+         when tg_op = 'UPDATE' then old.status end)) - 'id' - 'seq');
   v_was := tablehold.engine_restore(v_was);
   return null;
 end;
@@ -5049,7 +5011,7 @@ ALTER TABLE tablehold.staff_events_pending OWNER TO postgres;
 -- Name: TABLE staff_events_pending; Type: COMMENT; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON TABLE tablehold.staff_events_pending IS 'Staff events written at commit by REPEATABLE READ and SERIALIZABLE transactions, complete but not yet numbered (event: the public.staff_events row without id and seq). tablehold.publish_staff_events numbers them onto public.staff_events after the commit; only the engine writes this table.';
+COMMENT ON TABLE tablehold.staff_events_pending IS 'Staff events written at commit by every writer, complete but not yet numbered (event: the public.staff_events row without id and seq). tablehold.publish_staff_events numbers them onto public.staff_events after the commit (tablehold.announce, the SSE hub, the cron job); only the engine writes this table.';
 
 --
 -- Name: staff_events_pending_id_seq; Type: SEQUENCE; Schema: tablehold; Owner: postgres
@@ -6751,6 +6713,13 @@ REVOKE ALL ON FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan t
 GRANT ALL ON FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank integer, p_area_id uuid, p_pacing boolean) TO service_role;
 
 --
+-- Name: FUNCTION announce(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.announce(p_venue_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.announce(p_venue_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION api_key_claims(p_key text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7157,11 +7126,11 @@ REVOKE ALL ON FUNCTION tablehold.prune_snapshot_cache() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_snapshot_cache() TO service_role;
 
 --
--- Name: FUNCTION publish_staff_events(p_venue_id uuid, p_moved_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION publish_staff_events(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) TO service_role;
 
 --
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres

@@ -232,7 +232,7 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
         const text = result.dataJson === undefined ? undefined : `{"data":${result.dataJson}}`;
         return { status, body: envelope, text, etag: result.etag, stream: result.stream, replayed: false };
       }, sql(), r.isolation ?? isolationLevel());
-      if (r.method !== 'GET') await publishStaffEvents(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
+      if (r.method !== 'GET') await announce(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
@@ -279,18 +279,22 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
   return { name, routes, handler };
 }
 
-/** After a committed write at SERIALIZABLE: number the staff events it left pending
- *  (tablehold.publish_staff_events) before answering, for its venue when the route knows it, else
- *  for every venue with pending events, one venue per statement so that each counter row is locked
- *  only briefly. At READ COMMITTED the writer numbered its own at commit. Never fails the request:
- *  the SSE poll and the cron job number whatever is left. */
-async function publishStaffEvents(sql: Sql, venueId: string | undefined): Promise<void> {
-  if (isolationLevel() === 'read committed') return;
+/** After a committed write, in a statement of its own: number the staff lines it left pending and
+ *  announce the change to the SSE hubs (tablehold.announce; a write's own transaction announces
+ *  nothing, README "Announced after commit"). For its venue when the route knows it, else for every
+ *  venue with pending lines, one venue per statement so that each counter row is locked only
+ *  briefly. Never fails the request: the hubs' poll and the cron job catch up. */
+async function announce(sql: Sql, venueId: string | undefined): Promise<void> {
   try {
-    const venues = venueId ? [{ venue_id: venueId }] : await sql`select distinct venue_id from tablehold.staff_events_pending`;
-    for (const { venue_id } of venues) await sql`select tablehold.publish_staff_events(${venue_id}::uuid)`;
+    if (venueId) {
+      await sql`select tablehold.announce(${venueId}::uuid)`;
+      return;
+    }
+    const venues = await sql`select distinct venue_id from tablehold.staff_events_pending`;
+    for (const { venue_id } of venues) await sql`select tablehold.announce(${venue_id}::uuid)`;
+    if (!venues.length) await sql`select tablehold.announce()`;
   } catch (e) {
-    console.error(JSON.stringify({ level: 'warn', message: 'could not number the pending staff events', error: String(e) }));
+    console.error(JSON.stringify({ level: 'warn', message: 'could not announce a committed write', error: String(e) }));
   }
 }
 

@@ -1,11 +1,16 @@
-// Server-Sent Events for the live feeds. One hub per isolate LISTENs on `tablehold_events`
-// (a NOTIFY is sent as each event commits) and, for every feed key with subscribers, reads the
-// outbox after the lowest cursor and hands each subscriber the next row after its own cursor.
+// Server-Sent Events for the live feeds. One hub per isolate, for every feed key with subscribers,
+// reads the outbox after the lowest cursor and hands each subscriber the next row after its own
+// cursor. It reads when woken: by a NOTIFY on `tablehold_events` (sent after commit by the Edge
+// Functions' writes, tablehold.announce; a writer's own transaction never notifies, README
+// "Announced after commit"), or by its poll of the watched feeds' heads every
+// TABLEHOLD_FEED_POLL_MS (250 ms), one query for all of them, which finds what supabase-js .rpc()
+// and Studio writers committed and numbers their pending staff lines.
 // Cursors are gap-free and in commit order (a channel's version, a venue's staff sequence), so a
 // subscriber takes only cursor + 1: a stream never skips or repeats a row, even one that joined
-// during a read, and a reconnect with Last-Event-ID replays exactly what it missed. A poll every few seconds covers notifications lost while the listener reconnects
-// and expires the holds whose time is up on the availability channels being watched.
+// during a read, and a reconnect with Last-Event-ID replays exactly what it missed. A slower poll
+// (every 2 s) expires the holds whose time is up on the availability channels being watched.
 import { db, type Sql } from './db.ts';
+import { env } from './env.ts';
 import { corsHeaders } from './http.ts';
 
 /** A feed: which outbox rows, and the cursor column (availability: version; staff: id). */
@@ -22,6 +27,8 @@ export interface FeedKey {
   accept?: (row: Record<string, unknown>) => boolean;
   /** Run before each poll (availability: expire the channel's lapsed holds). */
   refresh?: (sql: Sql) => Promise<void>;
+  /** Where the feed's head is, for the hub's poll: a venue-night's channel, or a venue's staff feed. */
+  head: { venueId: string; date: string } | { venueId: string; staff: true };
 }
 
 export const availabilityFeed = (venueId: string, date: string): FeedKey => ({
@@ -32,6 +39,7 @@ export const availabilityFeed = (venueId: string, date: string): FeedKey => ({
         where e.channel = ${`${venueId}:${date}`} and e.version > ${cursor} order by e.version limit ${limit}`
       .then((rows) => rows.map((r) => r.row)),
   cursorOf: (row) => Number(row.version),
+  head: { venueId, date },
   refresh: async (sql) => {
     await sql`select public.refresh_channel(${venueId}::uuid, ${date}::date)`;
   },
@@ -46,10 +54,7 @@ export const staffFeed = (venueId: string, date?: string): FeedKey => ({
       .then((rows) => rows.map((r) => r.row)),
   cursorOf: (row) => Number(row.seq),
   accept: date ? (row) => row.service_date === date : undefined,
-  // serializable writers from elsewhere leave their events to be numbered after their commit
-  refresh: async (sql) => {
-    await sql`select tablehold.publish_staff_events(${venueId}::uuid)`;
-  },
+  head: { venueId, staff: true },
 });
 
 interface Subscriber {
@@ -67,11 +72,18 @@ interface Topic {
 
 const BATCH = 500;
 const POLL_MS = 2_000;
+/** How often the hub looks at the watched feeds' heads (TABLEHOLD_FEED_POLL_MS, default 250). */
+export const headPollMs = () => Math.max(20, Number(env('TABLEHOLD_FEED_POLL_MS') ?? '250'));
+
+/** A uuid[] or date[] literal of values that need no quoting. */
+const arrayLiteral = (values: string[]) => `{${values.join(',')}}`;
 
 class Hub {
   private topics = new Map<string, Topic>();
   private listening?: Promise<unknown>;
   private timer?: ReturnType<typeof setInterval>;
+  private heads?: ReturnType<typeof setInterval>;
+  private checking = false;
 
   constructor(private sql: () => Sql) {}
 
@@ -101,23 +113,62 @@ class Hub {
     this.timer ??= setInterval(() => {
       for (const topic of this.topics.values()) void this.poll(topic);
     }, POLL_MS);
+    this.heads ??= setInterval(() => void this.checkHeads(), headPollMs());
   }
 
   private stop() {
     if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    if (this.heads) clearInterval(this.heads);
+    this.timer = this.heads = undefined;
+  }
+
+  /** One query for every watched feed's head; wake the topics that moved past their subscribers,
+   *  and number (tablehold.announce) the staff lines writers left pending. */
+  private async checkHeads() {
+    if (this.checking || this.topics.size === 0) return;
+    this.checking = true;
+    try {
+      const heads = [...this.topics.values()].map((t) => t.feed.head);
+      const nights = heads.filter((h): h is { venueId: string; date: string } => 'date' in h);
+      const staff = heads.filter((h) => 'staff' in h).map((h) => h.venueId);
+      const rows = await this.sql()`
+        select 'a:' || c.venue_id || ':' || c.service_date as key, c.version as head, null::uuid as pending
+          from unnest(${arrayLiteral(nights.map((h) => h.venueId))}::uuid[], ${arrayLiteral(nights.map((h) => h.date))}::date[])
+                 as w(venue_id, service_date)
+          join tablehold.channels c on c.venue_id = w.venue_id and c.service_date = w.service_date
+        union all
+        select 's:' || w.venue_id, coalesce(f.seq, 0),
+               case when exists (select 1 from tablehold.staff_events_pending p where p.venue_id = w.venue_id) then w.venue_id end
+          from unnest(${arrayLiteral(staff)}::uuid[]) as w(venue_id)
+          left join tablehold.staff_feeds f on f.venue_id = w.venue_id`;
+      for (const row of rows) {
+        const topic = this.topics.get(row.key);
+        if (row.pending) await this.sql()`select tablehold.announce(${row.pending}::uuid)`;
+        if (topic && topic.subscribers.size && Number(row.head) > Math.min(...[...topic.subscribers].map((s) => s.cursor))) {
+          void this.pump(topic);
+        }
+      }
+    } catch (e) {
+      console.error(JSON.stringify({ level: 'warn', message: 'feed head poll failed', error: String(e) }));
+    } finally {
+      this.checking = false;
+    }
   }
 
   private notified(payload: string) {
-    let note: { t?: string; c?: string; venue?: string };
+    let note: { t?: string; venue?: string };
     try {
       note = JSON.parse(payload);
     } catch {
       return;
     }
-    const key = note.t === 'a' ? `a:${note.c}` : note.t === 's' ? `s:${note.venue}` : undefined;
-    const topic = key ? this.topics.get(key) : undefined;
-    if (topic) void this.pump(topic);
+    // a venue's change (v), its staff lines numbered (s), or anything (*)
+    for (const topic of this.topics.values()) {
+      const venue = topic.feed.head.venueId;
+      if (note.t === '*' || (note.t === 'v' && note.venue === venue) || (note.t === 's' && note.venue === venue && 'staff' in topic.feed.head)) {
+        void this.pump(topic);
+      }
+    }
   }
 
   private async poll(topic: Topic) {
@@ -171,13 +222,7 @@ let hub: Hub | undefined;
 export const HEARTBEAT_MS = 15_000;
 
 /** How long a stream stays open: under the platform's wall-clock limit (150 s on the free plan). */
-export const maxStreamMs = () => {
-  const env = typeof Deno !== 'undefined' ? Deno.env.get('TABLEHOLD_SSE_MAX_SECONDS') : process.env.TABLEHOLD_SSE_MAX_SECONDS;
-  return Math.max(1, Number(env ?? '120')) * 1000;
-};
-
-declare const Deno: { env: { get(name: string): string | undefined } } | undefined;
-declare const process: { env: Record<string, string | undefined> };
+export const maxStreamMs = () => Math.max(1, Number(env('TABLEHOLD_SSE_MAX_SECONDS') ?? '120')) * 1000;
 
 /** An SSE response: an optional first event (the snapshot), then the feed from `cursor` on,
  *  heartbeats, and a clean `bye` before the wall-clock limit. */
