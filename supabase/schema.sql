@@ -1525,10 +1525,14 @@ CREATE TABLE tablehold.venues (
     buffer interval DEFAULT '00:00:00'::interval NOT NULL,
     requires_approval boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    max_live_bookings_per_guest integer DEFAULT 4,
+    max_live_bookings_per_ip integer DEFAULT 8,
     CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
     CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
     CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
     CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
+    CONSTRAINT venues_max_live_bookings_per_guest_check CHECK ((max_live_bookings_per_guest >= 1)),
+    CONSTRAINT venues_max_live_bookings_per_ip_check CHECK ((max_live_bookings_per_ip >= 1)),
     CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
     CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
     CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -1557,6 +1561,18 @@ COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times
 --
 
 COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+
+--
+-- Name: COLUMN venues.max_live_bookings_per_guest; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.max_live_bookings_per_guest IS 'At most this many live bookings (held and not lapsed, pending approval, confirmed, seated) of one service date per guest (client record), for guests and customers; null: no cap. Staff and overrides are not bound.';
+
+--
+-- Name: COLUMN venues.max_live_bookings_per_ip; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.max_live_bookings_per_ip IS 'At most this many live bookings of one service date made from one client address (tablehold.client_ip), for guests and customers; null: no cap. API keys, staff and overrides are not bound.';
 
 --
 -- Name: availability_venue(uuid, date, text, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -1907,6 +1923,54 @@ $$;
 ALTER FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) OWNER TO postgres;
 
 --
+-- Name: check_live_caps(tablehold.venues, date, uuid, inet, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    SET enable_seqscan TO 'off'
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_live record;
+  v_per text;
+  v_limit int;
+begin
+  if p_venue.max_live_bookings_per_guest is not null and p_client_id is not null then
+    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
+      from tablehold.bookings b
+     where b.venue_id = p_venue.id and b.service_date = p_service_date and b.client_id = p_client_id
+       and b.id is distinct from p_booking_id and b.kind = 'booking'
+       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
+    if v_live.n >= p_venue.max_live_bookings_per_guest then
+      v_per := 'guest';
+      v_limit := p_venue.max_live_bookings_per_guest;
+    end if;
+  end if;
+  if v_per is null and p_venue.max_live_bookings_per_ip is not null and p_ip is not null then
+    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
+      from tablehold.booking_origins o
+      join tablehold.bookings b on b.id = o.booking_id
+     where o.venue_id = p_venue.id and o.ip = p_ip and b.service_date = p_service_date
+       and b.id is distinct from p_booking_id and b.kind = 'booking'
+       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
+    if v_live.n >= p_venue.max_live_bookings_per_ip then
+      v_per := 'ip';
+      v_limit := p_venue.max_live_bookings_per_ip;
+    end if;
+  end if;
+  if v_per is not null then
+    perform tablehold.fail('HOLD_LIMIT_REACHED', jsonb_strip_nulls(jsonb_build_object(
+      'per', v_per, 'limit', v_limit, 'service_date', p_service_date,
+      'retry_after', ceil(extract(epoch from v_live.lapses - v_now))::int)));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) OWNER TO postgres;
+
+--
 -- Name: check_pacing(tablehold.bookings, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2070,6 +2134,37 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) OWNER TO postgres;
+
+--
+-- Name: client_ip(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.client_ip() RETURNS inet
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_headers text := nullif(current_setting('request.headers', true), '');
+  v_list text[];
+  v_hops int;
+begin
+  if v_headers is null then
+    return null;
+  end if;
+  begin
+    v_list := regexp_split_to_array(trim(v_headers::jsonb ->> 'x-forwarded-for'), '\s*,\s*');
+    v_hops := coalesce(nullif(current_setting('tablehold.trusted_proxy_hops', true), '')::int, 1);
+    if v_list is null or v_hops < 1 then
+      return null;
+    end if;
+    return v_list[greatest(1, cardinality(v_list) - v_hops + 1)]::inet;
+  exception when invalid_text_representation then  -- headers, hop count or entry malformed: no address
+    return null;
+  end;
+end;
+$$;
+
+ALTER FUNCTION tablehold.client_ip() OWNER TO postgres;
 
 --
 -- Name: client_json(tablehold.clients); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2876,6 +2971,7 @@ declare
   v_audit bigint;
   v_was text;
   v_set text;
+  v_ip inet;
 begin
   -- the venue, the units named (as tablehold.named_units reads them) and whether pacing rules
   -- apply, in one read
@@ -2970,6 +3066,24 @@ begin
       else 'confirmed' end;
 
     v_version := tablehold.lock_channel(p_venue_id, v_plan.service_date);
+    -- the venue's caps on one guest's and one client address's live bookings of the night, counted
+    -- under the night's lock (staff, trusted callers and managers' overrides are not bound; API keys
+    -- act for many guests from one server, so their address is not counted)
+    if v_rank < 1 then
+      -- a duplicate of this request that committed while this one waited for the lock is replayed,
+      -- not counted against the cap it helped to reach
+      if p_idempotency_key is not null then
+        select * into v_booking from tablehold.bookings b
+         where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
+        if found and v_booking.request_hash is not distinct from v_request_hash then
+          return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
+        end if;
+      end if;
+      if v_venue.max_live_bookings_per_ip is not null and tablehold.api_key_id() is null then
+        v_ip := tablehold.client_ip();
+      end if;
+      perform tablehold.check_live_caps(v_venue, v_plan.service_date, v_client.id, v_ip, null);
+    end if;
     v_set := set_config('tablehold.override', v_override::text, true);
     v_was := tablehold.engine_on();
     v_set := set_config('tablehold.engine_writes', 'on', true);
@@ -3012,6 +3126,10 @@ begin
           perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
       end;
     end loop;
+
+    if v_ip is not null then
+      insert into tablehold.booking_origins (booking_id, venue_id, ip) values (v_booking.id, p_venue_id, v_ip);
+    end if;
 
     if p_unit_ids is null then
       v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, v_read.paced and not v_override);
@@ -3173,6 +3291,27 @@ $$;
 ALTER FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) OWNER TO postgres;
 
 --
+-- Name: prune_booking_origins(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_booking_origins() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  delete from tablehold.booking_origins o
+   using tablehold.bookings b
+   where b.id = o.booking_id and b.service_date < (tablehold.clock() at time zone 'UTC')::date - 1;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_booking_origins() OWNER TO postgres;
+
+--
 -- Name: prune_idempotency_keys(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3185,6 +3324,25 @@ CREATE FUNCTION tablehold.prune_idempotency_keys() RETURNS integer
 $$;
 
 ALTER FUNCTION tablehold.prune_idempotency_keys() OWNER TO postgres;
+
+--
+-- Name: prune_rate_counters(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_rate_counters() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  delete from tablehold.rate_counters c where c.window_start < tablehold.clock() - interval '2 hours';
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_rate_counters() OWNER TO postgres;
 
 --
 -- Name: prune_snapshot_cache(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3259,6 +3417,61 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid) OWNER TO postgres;
+
+--
+-- Name: rate_limit(text[], integer[], integer[], integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer DEFAULT 8) RETURNS TABLE(bucket text, hits integer, max_hits integer, retry_after integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_now double precision := extract(epoch from tablehold.clock());
+begin
+  if cardinality(p_buckets) is distinct from cardinality(p_limits) or cardinality(p_buckets) is distinct from cardinality(p_windows)
+     or exists (select 1 from unnest(p_limits, p_windows) l(max_hits, win) where l.max_hits < 1 or l.win not between 1 and 3600)
+     or p_shards not between 1 and 64 then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', 'one limit >= 1 and one window of 1 to 3600 seconds per bucket'));
+  end if;
+  return query
+  with k as (
+    select b.key, md5(b.key)::uuid as id, b.max_hits, b.win,
+           to_timestamp(floor(v_now / b.win) * b.win) as ws,
+           (v_now - floor(v_now / b.win) * b.win) / b.win as elapsed  -- how much of the window has passed, 0 to 1
+    from unnest(p_buckets, p_limits, p_windows) b(key, max_hits, win)
+  ), hit as (
+    insert into tablehold.rate_counters as c (bucket, window_start, shard, hits)
+    select k.id, k.ws, (pg_backend_pid() % p_shards)::smallint, 1 from k order by k.id
+    on conflict on constraint rate_counters_pkey do update set hits = c.hits + 1
+    returning c.bucket, c.window_start, c.shard, c.hits
+  ), seen as (
+    select k.key, k.max_hits, k.win, k.elapsed,
+           hit.hits + coalesce((select sum(c.hits) from tablehold.rate_counters c
+                                where c.bucket = k.id and c.window_start = k.ws and c.shard <> hit.shard), 0) as cur,
+           coalesce((select sum(c.hits) from tablehold.rate_counters c
+                     where c.bucket = k.id and c.window_start = k.ws - make_interval(secs => k.win)), 0) as prev
+    from k join hit on hit.bucket = k.id and hit.window_start = k.ws
+  )
+  select s.key, ceil(s.prev * (1 - s.elapsed) + s.cur)::int, s.max_hits,
+         case when s.prev * (1 - s.elapsed) + s.cur <= s.max_hits then 0
+              -- one more fits once the previous window's weight has dropped far enough in this window
+              when s.cur < s.max_hits then greatest(1, ceil(s.win * ((1 - (s.max_hits - s.cur - 1)::numeric / s.prev) - s.elapsed)))::int
+              -- or, past this window's own count, once this window has faded enough in the next
+              else greatest(1, ceil(s.win * ((1 - s.elapsed) + (1 - (s.max_hits - 1)::numeric / s.cur))))::int
+         end
+  from seen s;
+end;
+$$;
+
+ALTER FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) IS 'Count one request against each bucket (key, limit, window seconds) in one statement; answers each bucket''s sliding-window estimate and the seconds until one more request fits (0 while within the limit). Called by the Edge Functions before the request''s transaction.';
 
 --
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4204,6 +4417,35 @@ $$;
 ALTER FUNCTION tablehold.tg_bookings__guard() OWNER TO postgres;
 
 --
+-- Name: tg_bookings__live_caps(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_bookings__live_caps() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues;
+begin
+  if tablehold.caller_rank(new.venue_id) >= 1 then  -- staff (a manager's override among them) and trusted callers
+    return new;
+  end if;
+  select * into v_venue from tablehold.venues v where v.id = new.venue_id;
+  if v_venue.max_live_bookings_per_guest is null and v_venue.max_live_bookings_per_ip is null then
+    return new;
+  end if;
+  if not tablehold.channel_locked(new.venue_id, new.service_date) then
+    perform tablehold.lock_channel(new.venue_id, new.service_date);
+  end if;
+  perform tablehold.check_live_caps(v_venue, new.service_date, new.client_id,
+    (select o.ip from tablehold.booking_origins o where o.booking_id = new.id), new.id);
+  return new;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_bookings__live_caps() OWNER TO postgres;
+
+--
 -- Name: tg_bookings__staff_event(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -4244,6 +4486,24 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.tg_bookings__staff_event() OWNER TO postgres;
+
+--
+-- Name: tg_clients__erase_booking_origins(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_clients__erase_booking_origins() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  delete from tablehold.booking_origins o
+   using tablehold.bookings b
+   where b.id = o.booking_id and b.client_id = new.id;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_clients__erase_booking_origins() OWNER TO postgres;
 
 --
 -- Name: tg_clients__erase_staff_events(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4786,6 +5046,25 @@ ALTER TABLE tablehold.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: booking_origins; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.booking_origins (
+    booking_id uuid NOT NULL,
+    venue_id uuid NOT NULL,
+    ip inet NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE tablehold.booking_origins OWNER TO postgres;
+
+--
+-- Name: TABLE booking_origins; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.booking_origins IS 'The client address each booking bound by venues.max_live_bookings_per_ip was made from; kept until the night is over (tablehold.prune_booking_origins) or the client is erased.';
+
+--
 -- Name: channels; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -4965,6 +5244,28 @@ COMMENT ON TABLE tablehold.pacing_rules IS 'At most max_covers (sum of party siz
 --
 
 COMMENT ON COLUMN tablehold.pacing_rules.per IS 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
+
+--
+-- Name: rate_counters; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE UNLOGGED TABLE tablehold.rate_counters (
+    bucket uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    shard smallint NOT NULL,
+    hits integer NOT NULL,
+    CONSTRAINT rate_counters_hits_check CHECK ((hits >= 0)),
+    CONSTRAINT rate_counters_shard_check CHECK ((shard >= 0))
+)
+WITH (fillfactor='70');
+
+ALTER TABLE tablehold.rate_counters OWNER TO postgres;
+
+--
+-- Name: TABLE rate_counters; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.rate_counters IS 'Rate limit counters: hits per bucket (md5 of the bucket key, so no address or email is kept) per fixed window, over a few shard rows. Written by tablehold.rate_limit only; unlogged (lost on a crash, by design).';
 
 --
 -- Name: refusals; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -5246,6 +5547,13 @@ ALTER TABLE ONLY tablehold.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
+-- Name: booking_origins booking_origins_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_pkey PRIMARY KEY (booking_id);
+
+--
 -- Name: bookings bookings_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
@@ -5377,6 +5685,13 @@ ALTER TABLE ONLY tablehold.pacing_rules
 
 ALTER TABLE ONLY tablehold.pacing_rules
     ADD CONSTRAINT pacing_rules_venue_id_area_id_per_key UNIQUE NULLS NOT DISTINCT (venue_id, area_id, per);
+
+--
+-- Name: rate_counters rate_counters_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.rate_counters
+    ADD CONSTRAINT rate_counters_pkey PRIMARY KEY (bucket, window_start, shard);
 
 --
 -- Name: refusals refusals_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -5525,6 +5840,12 @@ CREATE INDEX audit_log_entity_idx ON tablehold.audit_log USING btree (entity, en
 CREATE INDEX audit_log_venue_at_idx ON tablehold.audit_log USING btree (venue_id, at DESC);
 
 --
+-- Name: booking_origins_venue_ip_idx; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX booking_origins_venue_ip_idx ON tablehold.booking_origins USING btree (venue_id, ip);
+
+--
 -- Name: bookings_client_idx; Type: INDEX; Schema: tablehold; Owner: postgres
 --
 
@@ -5535,6 +5856,12 @@ CREATE INDEX bookings_client_idx ON tablehold.bookings USING btree (client_id) W
 --
 
 CREATE INDEX bookings_held_expiry_idx ON tablehold.bookings USING btree (hold_expires_at) WHERE (status = 'held'::tablehold.booking_status);
+
+--
+-- Name: bookings_venue_date_client_idx; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX bookings_venue_date_client_idx ON tablehold.bookings USING btree (venue_id, service_date, client_id) WHERE (client_id IS NOT NULL);
 
 --
 -- Name: bookings_venue_date_idx; Type: INDEX; Schema: tablehold; Owner: postgres
@@ -5669,6 +5996,12 @@ CREATE TRIGGER tg_bookings__before_write BEFORE INSERT OR UPDATE ON tablehold.bo
 CREATE TRIGGER tg_bookings__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.bookings FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_bookings__guard();
 
 --
+-- Name: bookings tg_bookings__live_caps; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_bookings__live_caps BEFORE UPDATE OF status, service_date ON tablehold.bookings FOR EACH ROW WHEN (((new.kind = 'booking'::tablehold.booking_kind) AND tablehold.status_holds_inventory(new.status) AND ((old.service_date IS DISTINCT FROM new.service_date) OR (NOT (tablehold.status_holds_inventory(old.status) AND ((old.status <> 'held'::tablehold.booking_status) OR (old.hold_expires_at > tablehold.clock()))))))) EXECUTE FUNCTION tablehold.tg_bookings__live_caps();
+
+--
 -- Name: bookings tg_bookings__staff_event; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -5691,6 +6024,12 @@ CREATE TRIGGER tg_channels__guard_truncate BEFORE TRUNCATE ON tablehold.channels
 --
 
 CREATE TRIGGER tg_clients__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.clients FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+
+--
+-- Name: clients tg_clients__erase_booking_origins; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_clients__erase_booking_origins AFTER UPDATE OF erased_at ON tablehold.clients FOR EACH ROW WHEN (((new.erased_at IS NOT NULL) AND (old.erased_at IS NULL))) EXECUTE FUNCTION tablehold.tg_clients__erase_booking_origins();
 
 --
 -- Name: clients tg_clients__erase_staff_events; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -5878,6 +6217,20 @@ ALTER TABLE ONLY tablehold.api_keys
 
 ALTER TABLE ONLY tablehold.areas
     ADD CONSTRAINT areas_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
+
+--
+-- Name: booking_origins booking_origins_booking_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES tablehold.bookings(id) ON DELETE CASCADE;
+
+--
+-- Name: booking_origins booking_origins_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
 
 --
 -- Name: bookings bookings_client_id_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -6181,6 +6534,12 @@ ALTER TABLE tablehold.areas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tablehold.audit_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: booking_origins; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.booking_origins ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bookings; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
 --
 
@@ -6261,6 +6620,12 @@ CREATE POLICY "managers can read their venue's audit trail" ON tablehold.audit_l
 CREATE POLICY "managers can read their venue's refusals" ON tablehold.refusals FOR SELECT TO authenticated USING ((tablehold.caller_rank(venue_id) >= 2));
 
 --
+-- Name: booking_origins only the server reads booking origins; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads booking origins" ON tablehold.booking_origins FOR SELECT TO service_role USING (true);
+
+--
 -- Name: config_versions only the server reads configuration versions; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
@@ -6283,6 +6648,12 @@ CREATE POLICY "only the server reads idempotency records" ON tablehold.idempoten
 --
 
 CREATE POLICY "only the server reads pending staff events" ON tablehold.staff_events_pending FOR SELECT TO service_role USING (true);
+
+--
+-- Name: rate_counters only the server reads rate counters; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads rate counters" ON tablehold.rate_counters FOR SELECT TO service_role USING (true);
 
 --
 -- Name: snapshot_cache only the server reads the snapshot cache; Type: POLICY; Schema: tablehold; Owner: postgres
@@ -6313,6 +6684,12 @@ ALTER TABLE tablehold.operators ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE tablehold.pacing_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rate_counters; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.rate_counters ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: refusals; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -6867,6 +7244,13 @@ REVOKE ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookin
 GRANT ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) TO service_role;
 
 --
+-- Name: FUNCTION check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION check_pacing(p_booking tablehold.bookings, p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -6893,6 +7277,13 @@ GRANT SELECT ON TABLE tablehold.clients TO authenticated;
 
 REVOKE ALL ON FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) TO service_role;
+
+--
+-- Name: FUNCTION client_ip(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.client_ip() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.client_ip() TO service_role;
 
 --
 -- Name: FUNCTION client_json(p_client tablehold.clients); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7112,11 +7503,25 @@ REVOKE ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, 
 GRANT ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) TO service_role;
 
 --
+-- Name: FUNCTION prune_booking_origins(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_booking_origins() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_booking_origins() TO service_role;
+
+--
 -- Name: FUNCTION prune_idempotency_keys(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.prune_idempotency_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_idempotency_keys() TO service_role;
+
+--
+-- Name: FUNCTION prune_rate_counters(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_rate_counters() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_rate_counters() TO service_role;
 
 --
 -- Name: FUNCTION prune_snapshot_cache(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7131,6 +7536,13 @@ GRANT ALL ON FUNCTION tablehold.prune_snapshot_cache() TO service_role;
 
 REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) TO service_role;
 
 --
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7357,11 +7769,25 @@ REVOKE ALL ON FUNCTION tablehold.tg_bookings__guard() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_bookings__guard() TO service_role;
 
 --
+-- Name: FUNCTION tg_bookings__live_caps(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_bookings__live_caps() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_bookings__live_caps() TO service_role;
+
+--
 -- Name: FUNCTION tg_bookings__staff_event(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.tg_bookings__staff_event() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_bookings__staff_event() TO service_role;
+
+--
+-- Name: FUNCTION tg_clients__erase_booking_origins(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_clients__erase_booking_origins() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_clients__erase_booking_origins() TO service_role;
 
 --
 -- Name: FUNCTION tg_clients__erase_staff_events(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7529,6 +7955,12 @@ GRANT SELECT ON TABLE tablehold.audit_log TO authenticated;
 GRANT ALL ON SEQUENCE tablehold.audit_log_id_seq TO service_role;
 
 --
+-- Name: TABLE booking_origins; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.booking_origins TO service_role;
+
+--
 -- Name: TABLE channels; Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7587,6 +8019,12 @@ GRANT SELECT ON TABLE tablehold.operators TO authenticated;
 
 GRANT ALL ON TABLE tablehold.pacing_rules TO service_role;
 GRANT SELECT ON TABLE tablehold.pacing_rules TO authenticated;
+
+--
+-- Name: TABLE rate_counters; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.rate_counters TO service_role;
 
 --
 -- Name: TABLE refusals; Type: ACL; Schema: tablehold; Owner: postgres

@@ -8,6 +8,7 @@ import { actAs, actAsServer, db, type IsolationLevel, isolationLevel, RunAgain, 
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId, sha256 } from './http.ts';
+import { admit, type ServeInfo } from './limits.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -68,7 +69,7 @@ export const route = <P extends AnyObject, Q extends AnyObject, B extends AnyObj
 export interface EdgeFunction {
   name: string;
   routes: Route[];
-  handler: (req: Request) => Promise<Response>;
+  handler: (req: Request, info?: ServeInfo) => Promise<Response>;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -165,7 +166,7 @@ interface Trace {
 
 export function createFunction(name: string, routes: Route[], sql: () => Sql = db): EdgeFunction {
   isolationLevel(); // a mistyped TABLEHOLD_ISOLATION_LEVEL stops the function here, not at its first request
-  async function run(req: Request, trace: Trace): Promise<Outcome> {
+  async function run(req: Request, trace: Trace, info?: ServeInfo): Promise<Outcome> {
     if (req.method === 'OPTIONS') return { response: new Response(null, { status: 204, headers: corsHeaders }), retries: 0 };
     const url = new URL(req.url);
     const where = locate(url, name);
@@ -190,7 +191,8 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     if (rawKey !== null && (!r.idempotent || !IDEMPOTENCY_KEY.test(rawKey))) {
       throw validationFailed([{ path: 'headers.idempotency-key', problem: r.idempotent ? 'use 8 to 200 characters of A-Z a-z 0-9 . _ : -' : 'not accepted on this route' }]);
     }
-    const caller = await identify(req, sql());
+    // the client's address, and its rate limits (429 RATE_LIMITED): limits.ts
+    const caller = await admit(sql(), { fn: name, route: label, headers: req.headers, info, caller: await identify(req, sql()), body });
     const scope = `${name}:${label}:${caller.label}`;
     const requestHash = rawKey ? await sha256(`${req.method} ${where.rest}\n${JSON.stringify(body)}`) : '';
 
@@ -252,19 +254,21 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     }
   }
 
-  async function handler(req: Request): Promise<Response> {
+  async function handler(req: Request, info?: ServeInfo): Promise<Response> {
     const started = performance.now();
     const id = requestId(req);
     const trace: Trace = {};
     let outcome: Outcome;
     try {
-      outcome = await run(req, trace);
+      outcome = await run(req, trace, info);
     } catch (e) {
       const error = e instanceof ApiError ? e : fromDatabase(e);
       if (!error) console.error(JSON.stringify({ level: 'error', function: name, request_id: id, error: String((e as Error)?.stack ?? e) }));
       const shown = error ?? new ApiError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.');
       const headers: Record<string, string> = { 'x-retries': String(trace.retries ?? 0) };
       if (shown.status === 405) headers.allow = ((shown.details as { allow?: string[] }).allow ?? []).join(', ');
+      const retryAfter = (shown.details as { retry_after?: unknown }).retry_after;
+      if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
       outcome = { response: json(shown.status, errorBody(shown), headers), retries: trace.retries ?? 0, errorCode: shown.code };
     }
     outcome.response.headers.set('x-request-id', id);

@@ -9,9 +9,11 @@
 // subscriber takes only cursor + 1: a stream never skips or repeats a row, even one that joined
 // during a read, and a reconnect with Last-Event-ID replays exactly what it missed. A slower poll
 // (every 2 s) expires the holds whose time is up on the availability channels being watched.
-import { db, type Sql } from './db.ts';
+import type { Caller } from './auth.ts';
+import { actAs, actAsServer, db, type Sql, type Tx } from './db.ts';
 import { env } from './env.ts';
-import { corsHeaders } from './http.ts';
+import { ApiError } from './errors.ts';
+import { corsHeaders, errorBody, json } from './http.ts';
 
 /** A feed: which outbox rows, and the cursor column (availability: version; staff: id). */
 export interface FeedKey {
@@ -224,9 +226,111 @@ export const HEARTBEAT_MS = 15_000;
 /** How long a stream stays open: under the platform's wall-clock limit (150 s on the free plan). */
 export const maxStreamMs = () => Math.max(1, Number(env('TABLEHOLD_SSE_MAX_SECONDS') ?? '120')) * 1000;
 
+// --- admitting streams ------------------------------------------------------------------------
+// A stream costs its isolate memory and a share of its channel's poll, for as long as it stays
+// open, whatever it was opened for. So: at most TABLEHOLD_SSE_MAX_STREAMS per isolate (503
+// STREAM_CAPACITY_REACHED), at most TABLEHOLD_SSE_MAX_STREAMS_PER_IP from one client address per
+// isolate (429 TOO_MANY_STREAMS), availability streams only for dates a guest could book (422
+// OUTSIDE_BOOKING_WINDOW), and opening one counts against the stream rate limits (limits.ts).
+
+function setting(name: string, fallback: number): number {
+  const raw = env(name);
+  const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number >= 1 (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+/** The stream caps: per isolate and per client address (in this isolate). */
+export const streamCaps = () => ({
+  perIsolate: setting('TABLEHOLD_SSE_MAX_STREAMS', 500),
+  perAddress: setting('TABLEHOLD_SSE_MAX_STREAMS_PER_IP', 10),
+});
+
+/** Seconds a refused stream is told to wait: streams end within TABLEHOLD_SSE_MAX_SECONDS anyway. */
+export const STREAM_RETRY_SECONDS = 10;
+
+const streams = { open: 0, byAddress: new Map<string, number>() };
+
+/** The streams open in this isolate, in all and per address (for tests and logs). */
+export const openStreams = () => ({ open: streams.open, byAddress: Object.fromEntries(streams.byAddress) });
+
+const addressOf = (caller?: Caller) => caller?.role === 'service_role' ? undefined : caller?.headers?.['x-forwarded-for'];
+
+/** Would a stream of this caller be admitted now? Throws 503 STREAM_CAPACITY_REACHED or 429
+ *  TOO_MANY_STREAMS (details `retry_after`) if not; reserves nothing (sseResponse does). */
+export function checkStreamCapacity(caller?: Caller): void {
+  const caps = streamCaps();
+  if (streams.open >= caps.perIsolate) {
+    throw new ApiError(503, 'STREAM_CAPACITY_REACHED', 'Too many live streams on this server right now: try again shortly.', {
+      limit: caps.perIsolate, retry_after: STREAM_RETRY_SECONDS,
+    });
+  }
+  const address = addressOf(caller);
+  if (address !== undefined && (streams.byAddress.get(address) ?? 0) >= caps.perAddress) {
+    throw new ApiError(429, 'TOO_MANY_STREAMS', 'Too many live streams from your address: close one first.', {
+      limit: caps.perAddress, retry_after: STREAM_RETRY_SECONDS,
+    });
+  }
+}
+
+/** Take a stream's place (after checkStreamCapacity's rules, again: others may have come since);
+ *  the returned function gives it back, once. */
+function reserveStream(caller?: Caller): () => void {
+  checkStreamCapacity(caller);
+  const address = addressOf(caller);
+  streams.open++;
+  if (address !== undefined) streams.byAddress.set(address, (streams.byAddress.get(address) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    streams.open--;
+    if (address === undefined) return;
+    const left = (streams.byAddress.get(address) ?? 1) - 1;
+    if (left > 0) streams.byAddress.set(address, left);
+    else streams.byAddress.delete(address);
+  };
+}
+
+/** An availability stream's date must be one a guest could book: from the venue's current service
+ *  date (a night still under way counts) to the last date within its booking horizon. Else 422
+ *  OUTSIDE_BOOKING_WINDOW (details `problem`: past or horizon, and the `first` and `last` dates);
+ *  404 NOT_FOUND for an unknown venue. One query, as the connecting (trusted) role. */
+export async function requireLiveDate(venueId: string, date: string, sql: Sql | Tx): Promise<void> {
+  const [window] = await sql`
+    select tablehold.service_date_of(v, tablehold.clock())::text as first,
+           tablehold.service_date_of(v, tablehold.clock() + v.booking_horizon)::text as last
+    from tablehold.venues v where v.id = ${venueId}`;
+  if (!window) throw new ApiError(404, 'NOT_FOUND', "We couldn't find that.", { entity: 'venue' });
+  if (date < window.first || date > window.last) {
+    throw new ApiError(422, 'OUTSIDE_BOOKING_WINDOW', 'Live availability is offered only for dates that can be booked.', {
+      problem: date < window.first ? 'past' : 'horizon', first: window.first, last: window.last,
+    });
+  }
+}
+
+/** Admit an availability stream before any work is done for it: the caps, then the date, read in
+ *  the request's own transaction as the server (the venue's settings are private; a second pooled
+ *  connection per request could starve the pool), which then goes on as the caller. */
+export async function admitAvailabilityStream(tx: Tx, caller: Caller, venueId: string, date: string): Promise<void> {
+  checkStreamCapacity(caller);
+  await actAsServer(tx);
+  await requireLiveDate(venueId, date, tx);
+  await actAs(tx, caller);
+}
+
 /** An SSE response: an optional first event (the snapshot), then the feed from `cursor` on,
- *  heartbeats, and a clean `bye` before the wall-clock limit. */
-export function sseResponse(feed: FeedKey, cursor: number, first?: { event: string; id: number; data: unknown }): Response {
+ *  heartbeats, and a clean `bye` before the wall-clock limit. The stream takes its place among the
+ *  caps above as it opens (for `caller`'s address) and gives it back as it closes; refused, the
+ *  answer is the error (429 or 503, with Retry-After) instead. */
+export function sseResponse(feed: FeedKey, cursor: number, first?: { event: string; id: number; data: unknown }, caller?: Caller): Response {
+  let release: () => void;
+  try {
+    release = reserveStream(caller);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    return json(e.status, errorBody(e), { 'retry-after': String(STREAM_RETRY_SECONDS) });
+  }
   const encoder = new TextEncoder();
   let close = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -258,6 +362,7 @@ export function sseResponse(feed: FeedKey, cursor: number, first?: { event: stri
         clearInterval(heartbeat);
         clearTimeout(deadline);
         remove();
+        release();
         try {
           controller.close();
         } catch { /* already closed by the client */ }
