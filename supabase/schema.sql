@@ -1926,7 +1926,7 @@ ALTER FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) OWNE
 -- Name: check_live_caps(tablehold.venues, date, uuid, inet, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) RETURNS void
+CREATE FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) RETURNS boolean
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     SET enable_seqscan TO 'off'
@@ -1934,37 +1934,32 @@ CREATE FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_da
 declare
   v_now timestamptz := tablehold.clock();
   v_live record;
-  v_per text;
-  v_limit int;
 begin
-  if p_venue.max_live_bookings_per_guest is not null and p_client_id is not null then
-    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
-      from tablehold.bookings b
-     where b.venue_id = p_venue.id and b.service_date = p_service_date and b.client_id = p_client_id
-       and b.id is distinct from p_booking_id and b.kind = 'booking'
-       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
-    if v_live.n >= p_venue.max_live_bookings_per_guest then
-      v_per := 'guest';
-      v_limit := p_venue.max_live_bookings_per_guest;
-    end if;
-  end if;
-  if v_per is null and p_venue.max_live_bookings_per_ip is not null and p_ip is not null then
-    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
-      from tablehold.booking_origins o
-      join tablehold.bookings b on b.id = o.booking_id
-     where o.venue_id = p_venue.id and o.ip = p_ip and b.service_date = p_service_date
-       and b.id is distinct from p_booking_id and b.kind = 'booking'
-       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
-    if v_live.n >= p_venue.max_live_bookings_per_ip then
-      v_per := 'ip';
-      v_limit := p_venue.max_live_bookings_per_ip;
-    end if;
-  end if;
-  if v_per is not null then
+  select g.n as guests, g.lapses as guest_lapses, i.n as ips, i.lapses as ip_lapses into v_live
+    from (select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses
+            from tablehold.bookings b
+           where p_venue.max_live_bookings_per_guest is not null and p_client_id is not null
+             and b.venue_id = p_venue.id and b.service_date = p_service_date and b.client_id = p_client_id
+             and b.id is distinct from p_booking_id and b.kind = 'booking'
+             and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now)) g,
+         (select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses
+            from tablehold.booking_origins o
+            join tablehold.bookings b on b.id = o.booking_id
+           where p_venue.max_live_bookings_per_ip is not null and p_ip is not null
+             and o.venue_id = p_venue.id and o.ip = p_ip and b.service_date = p_service_date
+             and b.id is distinct from p_booking_id and b.kind = 'booking'
+             and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now)) i;
+  if v_live.guests >= p_venue.max_live_bookings_per_guest then
     perform tablehold.fail('HOLD_LIMIT_REACHED', jsonb_strip_nulls(jsonb_build_object(
-      'per', v_per, 'limit', v_limit, 'service_date', p_service_date,
-      'retry_after', ceil(extract(epoch from v_live.lapses - v_now))::int)));
+      'per', 'guest', 'limit', p_venue.max_live_bookings_per_guest, 'service_date', p_service_date,
+      'retry_after', ceil(extract(epoch from v_live.guest_lapses - v_now))::int)));
   end if;
+  if v_live.ips >= p_venue.max_live_bookings_per_ip then
+    perform tablehold.fail('HOLD_LIMIT_REACHED', jsonb_strip_nulls(jsonb_build_object(
+      'per', 'ip', 'limit', p_venue.max_live_bookings_per_ip, 'service_date', p_service_date,
+      'retry_after', ceil(extract(epoch from v_live.ip_lapses - v_now))::int)));
+  end if;
+  return true;
 end;
 $$;
 
@@ -2972,6 +2967,8 @@ declare
   v_was text;
   v_set text;
   v_ip inet;
+  v_feed_was text := coalesce(current_setting('tablehold.staff_feed_written', true), '');
+  v_within boolean;
 begin
   -- the venue, the units named (as tablehold.named_units reads them) and whether pacing rules
   -- apply, in one read
@@ -3082,11 +3079,13 @@ begin
       if v_venue.max_live_bookings_per_ip is not null and tablehold.api_key_id() is null then
         v_ip := tablehold.client_ip();
       end if;
-      perform tablehold.check_live_caps(v_venue, v_plan.service_date, v_client.id, v_ip, null);
+      v_within := tablehold.check_live_caps(v_venue, v_plan.service_date, v_client.id, v_ip, null);
     end if;
     v_set := set_config('tablehold.override', v_override::text, true);
     v_was := tablehold.engine_on();
     v_set := set_config('tablehold.engine_writes', 'on', true);
+    -- this booking's staff feed line is written below, once its units are taken
+    v_set := set_config('tablehold.staff_feed_written', 'on', true);
     -- references are random: on the rare collision with another booking's, draw again
     for v_attempt in 1..5 loop
       begin
@@ -3119,6 +3118,7 @@ begin
             perform tablehold.fail('IDEMPOTENCY_CONFLICT', jsonb_build_object('idempotency_key', p_idempotency_key));
           end if;
           v_set := set_config('tablehold.engine_writes', '', true);
+          v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
           v_set := set_config('tablehold.override', 'false', true);
           v_was := tablehold.engine_restore(v_was);
           return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
@@ -3150,6 +3150,9 @@ begin
   end;
   v_audit := tablehold.audit(p_venue_id, 'bookings', v_booking.id::text, 'insert', null,
     to_jsonb(v_booking) || jsonb_build_object('allocations', v_taken.allocations));
+  insert into tablehold.staff_events_pending (venue_id, booking_id, event)
+  values (p_venue_id, v_booking.id, to_jsonb(tablehold.staff_event(v_booking, null)) - 'id' - 'seq');
+  v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
   v_set := set_config('tablehold.engine_writes', '', true);
   v_was := tablehold.engine_restore(v_was);
   v_set := set_config('tablehold.override', 'false', true);  -- the override belongs to this booking only
@@ -3391,6 +3394,11 @@ begin
   end if;
 
   v_was := tablehold.engine_on();
+  if not exists (select 1 from tablehold.venues v where v.id = p_venue_id) then
+    delete from tablehold.staff_events_pending p where p.venue_id = p_venue_id;
+    v_was := tablehold.engine_restore(v_was);
+    return 0;
+  end if;
   -- WARNING: the counter row's lock first, then the pending rows: every numbering of the venue
   -- takes them in this order, so two never wait for each other the other way round
   select f.seq into v_seq from tablehold.staff_feeds f where f.venue_id = p_venue_id for update;
@@ -6343,13 +6351,6 @@ ALTER TABLE ONLY tablehold.refusals
 
 ALTER TABLE ONLY tablehold.slots
     ADD CONSTRAINT slots_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
-
---
--- Name: staff_events_pending staff_events_pending_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
---
-
-ALTER TABLE ONLY tablehold.staff_events_pending
-    ADD CONSTRAINT staff_events_pending_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
 
 --
 -- Name: staff_feeds staff_feeds_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
