@@ -243,6 +243,8 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       outcome = { response: json(shown.status, errorBody(shown), headers), retries: trace.retries ?? 0, errorCode: shown.code };
     }
     outcome.response.headers.set('x-request-id', id);
+    // what a route answers depends on who asks (staff and guests see different availability)
+    outcome.response.headers.set('vary', 'Authorization, apikey');
     console.log(JSON.stringify({
       level: 'info', function: name, route: trace.route ?? null, method: req.method,
       status: outcome.response.status, duration_ms: Math.round(performance.now() - started),
