@@ -26,6 +26,11 @@ const snapshotArgs = (q: SnapshotQuery) => ({
   party_size: [q.party_size, 'int'], start: [q.start, 'timestamptz'],
 } as const);
 
+/** Whether a stream can resume after `resume` with nothing missing (public.channel_resumable): no
+ *  event after it was pruned by retention (README, "Retention") and it is no newer than the channel. */
+const resumable = async (tx: Tx, venueId: string, date: string, resume: number) =>
+  await rpc<boolean>(tx, 'channel_resumable', { venue_id: [venueId, 'uuid'], date: [date, 'date'], after: [resume, 'bigint'] });
+
 export const availability = createFunction('availability', [
   route({
     method: 'GET',
@@ -37,7 +42,8 @@ export const availability = createFunction('availability', [
       + 'while nothing changed. Staff see full states. '
       + 'With `Accept: text/event-stream` it is a Server-Sent Events stream: a `snapshot` event, then an `availability` '
       + 'event per change (id = version), `: ping` heartbeats, and `bye` before the wall-clock limit; reconnect with '
-      + '`Last-Event-ID` to replay exactly what was missed.',
+      + '`Last-Event-ID` to replay exactly what was missed (a fresh `snapshot` event instead when the events after it are no '
+      + 'longer kept).',
     query: snapshotQuery,
     // The snapshot of a night is cached in the database by the first reader after each change
     // (tablehold.cached_night_snapshot), which only a READ COMMITTED transaction may do: at
@@ -58,7 +64,8 @@ export const availability = createFunction('availability', [
       await channelVersion(tx, q.venue_id, q.date);
       const feed = availabilityFeed(q.venue_id, q.date);
       const resume = lastEventId(headers);
-      if (wantsStream(headers) && resume !== undefined) {
+      // a resume replays what was missed; one from further back than what is kept starts again from a snapshot
+      if (wantsStream(headers) && resume !== undefined && await resumable(tx, q.venue_id, q.date, resume)) {
         return { data: null, stream: () => sseResponse(feed, resume) }; // replay what was missed, then live
       }
       // ~460 KB for a 200-unit night: the text the database keeps, passed through, never parsed here
