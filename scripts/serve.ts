@@ -34,7 +34,7 @@ async function demo(path: string): Promise<Response> {
 }
 
 // port 0 takes any free port (tests start servers of their own): the line below says which
-Deno.serve({ hostname: '127.0.0.1', port, onListen: (addr) => console.error(`functions listening on http://127.0.0.1:${addr.port}/functions/v1/`) }, (req) => {
+Deno.serve({ hostname: '127.0.0.1', port, onListen: (addr) => console.error(`functions listening on http://127.0.0.1:${addr.port}/functions/v1/`) }, (req, info) => {
   const pathname = new URL(req.url).pathname;
   if (pathname === '/demo' || pathname.startsWith('/demo/')) return demo(pathname);
   const [prefix, version, name] = pathname.split('/').filter(Boolean);
@@ -42,5 +42,5 @@ Deno.serve({ hostname: '127.0.0.1', port, onListen: (addr) => console.error(`fun
   if (!fn) {
     return Response.json({ error: { code: 'FUNCTION_NOT_FOUND', message: 'There is no such function.', details: [] } }, { status: 404 });
   }
-  return fn.handler(req);
+  return fn.handler(req, info); // info: the socket's peer, the client's address when no proxy is trusted (limits.ts)
 });

@@ -966,9 +966,10 @@ begin
   if not exists (select 1 from tablehold.error_codes e where e.code = p_code) then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'code', 'problem', 'unknown error code'));
   end if;
-  insert into tablehold.refusals as r (venue_id, day, code, stale, count)
-  values (p_venue_id, (tablehold.clock() at time zone v_timezone)::date, p_code, coalesce(p_stale, false), 1)
-  on conflict (venue_id, day, code, stale) do update set count = r.count + 1;
+  insert into tablehold.refusals as r (venue_id, day, code, stale, shard, count)
+  values (p_venue_id, (tablehold.clock() at time zone v_timezone)::date, p_code, coalesce(p_stale, false),
+          pg_backend_pid() % 16, 1)
+  on conflict (venue_id, day, code, stale, shard) do update set count = r.count + 1;
 end;
 $$;
 
@@ -1355,6 +1356,29 @@ $$;
 ALTER FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank integer, p_area_id uuid, p_pacing boolean) OWNER TO postgres;
 
 --
+-- Name: announce(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.announce(p_venue_id uuid DEFAULT NULL::uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  if txid_current_if_assigned() is null then
+    perform set_config('synchronous_commit', 'off', true);
+  end if;
+  v_count := tablehold.publish_staff_events(p_venue_id);
+  perform pg_notify('tablehold_events', case when p_venue_id is null then '{"t":"*"}'
+    else json_build_object('t', 'v', 'venue', p_venue_id)::text end);
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.announce(p_venue_id uuid) OWNER TO postgres;
+
+--
 -- Name: api_key_claims(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1463,25 +1487,19 @@ CREATE FUNCTION tablehold.append_event(p_unit tablehold.units, p_service_date da
 declare
   v_was text := tablehold.engine_on();
   v_version bigint;
-  v_notified text;
 begin
   insert into tablehold.channels as c (venue_id, service_date, version)
   values (p_unit.venue_id, p_service_date, 1)
   on conflict (venue_id, service_date) do update set version = c.version + 1
   returning c.version into v_version;
 
-  with appended as (
-    insert into public.availability_events (
-      channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
-      previous_state, new_state, remaining, capacity, reason, occurred_at)
-    values (
-      p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
-      p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
-      p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock())
-    returning channel, version
-  )
-  select pg_notify('tablehold_events', json_build_object('t', 'a', 'c', a.channel, 'v', a.version)::text)::text
-    into v_notified from appended a;
+  insert into public.availability_events (
+    channel, venue_id, service_date, version, unit_id, slot_id, starts_at, ends_at, capacity_mode,
+    previous_state, new_state, remaining, capacity, reason, occurred_at)
+  values (
+    p_unit.venue_id::text || ':' || p_service_date::text, p_unit.venue_id, p_service_date, v_version,
+    p_unit.id, p_slot_id, lower(p_key), upper(p_key), p_unit.capacity_mode,
+    p_previous, p_new, p_remaining, p_unit.capacity, p_reason, tablehold.clock());
   v_was := tablehold.engine_restore(v_was);
   return v_version;
 end;
@@ -1579,10 +1597,14 @@ CREATE TABLE tablehold.venues (
     buffer interval DEFAULT '00:00:00'::interval NOT NULL,
     requires_approval boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    max_live_bookings_per_guest integer DEFAULT 4,
+    max_live_bookings_per_ip integer DEFAULT 8,
     CONSTRAINT venues_booking_horizon_check CHECK ((booking_horizon > '00:00:00'::interval)),
     CONSTRAINT venues_buffer_check CHECK ((buffer >= '00:00:00'::interval)),
     CONSTRAINT venues_default_turn_check CHECK ((default_turn > '00:00:00'::interval)),
     CONSTRAINT venues_hold_ttl_check CHECK (((hold_ttl > '00:00:00'::interval) AND (hold_ttl <= '1 day'::interval))),
+    CONSTRAINT venues_max_live_bookings_per_guest_check CHECK ((max_live_bookings_per_guest >= 1)),
+    CONSTRAINT venues_max_live_bookings_per_ip_check CHECK ((max_live_bookings_per_ip >= 1)),
     CONSTRAINT venues_min_age_check CHECK (((min_age >= 1) AND (min_age <= 99))),
     CONSTRAINT venues_min_notice_check CHECK ((min_notice >= '00:00:00'::interval)),
     CONSTRAINT venues_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -1611,6 +1633,18 @@ COMMENT ON COLUMN tablehold.venues.start_grid IS 'Table venues offer start times
 --
 
 COMMENT ON COLUMN tablehold.venues.buffer IS 'Kept free after each table booking (clearing, resetting).';
+
+--
+-- Name: COLUMN venues.max_live_bookings_per_guest; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.max_live_bookings_per_guest IS 'At most this many live bookings (held and not lapsed, pending approval, confirmed, seated) of one service date per guest (client record), for guests and customers; null: no cap. Staff and overrides are not bound.';
+
+--
+-- Name: COLUMN venues.max_live_bookings_per_ip; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.venues.max_live_bookings_per_ip IS 'At most this many live bookings of one service date made from one client address (tablehold.client_ip), for guests and customers; null: no cap. API keys, staff and overrides are not bound.';
 
 --
 -- Name: availability_venue(uuid, date, text, integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2046,6 +2080,54 @@ $$;
 ALTER FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) OWNER TO postgres;
 
 --
+-- Name: check_live_caps(tablehold.venues, date, uuid, inet, uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    SET enable_seqscan TO 'off'
+    AS $$
+declare
+  v_now timestamptz := tablehold.clock();
+  v_live record;
+  v_per text;
+  v_limit int;
+begin
+  if p_venue.max_live_bookings_per_guest is not null and p_client_id is not null then
+    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
+      from tablehold.bookings b
+     where b.venue_id = p_venue.id and b.service_date = p_service_date and b.client_id = p_client_id
+       and b.id is distinct from p_booking_id and b.kind = 'booking'
+       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
+    if v_live.n >= p_venue.max_live_bookings_per_guest then
+      v_per := 'guest';
+      v_limit := p_venue.max_live_bookings_per_guest;
+    end if;
+  end if;
+  if v_per is null and p_venue.max_live_bookings_per_ip is not null and p_ip is not null then
+    select count(*)::int as n, min(b.hold_expires_at) filter (where b.status = 'held') as lapses into v_live
+      from tablehold.booking_origins o
+      join tablehold.bookings b on b.id = o.booking_id
+     where o.venue_id = p_venue.id and o.ip = p_ip and b.service_date = p_service_date
+       and b.id is distinct from p_booking_id and b.kind = 'booking'
+       and tablehold.status_holds_inventory(b.status) and (b.status <> 'held' or b.hold_expires_at > v_now);
+    if v_live.n >= p_venue.max_live_bookings_per_ip then
+      v_per := 'ip';
+      v_limit := p_venue.max_live_bookings_per_ip;
+    end if;
+  end if;
+  if v_per is not null then
+    perform tablehold.fail('HOLD_LIMIT_REACHED', jsonb_strip_nulls(jsonb_build_object(
+      'per', v_per, 'limit', v_limit, 'service_date', p_service_date,
+      'retry_after', ceil(extract(epoch from v_live.lapses - v_now))::int)));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) OWNER TO postgres;
+
+--
 -- Name: check_pacing(tablehold.bookings, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2209,6 +2291,37 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) OWNER TO postgres;
+
+--
+-- Name: client_ip(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.client_ip() RETURNS inet
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_headers text := nullif(current_setting('request.headers', true), '');
+  v_list text[];
+  v_hops int;
+begin
+  if v_headers is null then
+    return null;
+  end if;
+  begin
+    v_list := regexp_split_to_array(trim(v_headers::jsonb ->> 'x-forwarded-for'), '\s*,\s*');
+    v_hops := coalesce(nullif(current_setting('tablehold.trusted_proxy_hops', true), '')::int, 1);
+    if v_list is null or v_hops < 1 then
+      return null;
+    end if;
+    return v_list[greatest(1, cardinality(v_list) - v_hops + 1)]::inet;
+  exception when invalid_text_representation then  -- headers, hop count or entry malformed: no address
+    return null;
+  end;
+end;
+$$;
+
+ALTER FUNCTION tablehold.client_ip() OWNER TO postgres;
 
 --
 -- Name: client_json(tablehold.clients); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -2477,7 +2590,6 @@ declare
   v_written bigint;
   v_writes_was text := coalesce(current_setting('tablehold.engine_writes', true), '');
   v_feed_was text := coalesce(current_setting('tablehold.staff_feed_written', true), '');
-  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
 begin
   -- lock them and keep the ones still held and lapsed: a confirmation that committed first wins
   select coalesce(array_agg(h.id order by h.id), '{}') into v_ids
@@ -2500,11 +2612,6 @@ begin
     perform tablehold.emit_unit_events(v_key.unit_id, v_key.service_date, v_key.during, 'hold_expired');
   end loop;
 
-  if v_numbered then  -- serializable commits of these venues waiting to be numbered come first
-    perform tablehold.publish_staff_events(v.venue_id)
-       from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)
-              and exists (select 1 from tablehold.staff_events_pending p where p.venue_id = b.venue_id)) v;
-  end if;
   v_set := set_config('tablehold.engine_writes', 'on', true);
   v_set := set_config('tablehold.staff_feed_written', 'on', true);
   with held as (  -- the bookings and their allocations as they were (the statement's snapshot)
@@ -2520,24 +2627,10 @@ begin
     update tablehold.bookings b set status = 'expired', status_reason = 'hold_expired'
      where b.id = any (v_ids)
     returning b.*
-  ), feeds as (  -- each venue's next sequence numbers, its feed row locked to commit
-    insert into tablehold.staff_feeds as f (venue_id, seq)
-    select e.venue_id, count(*) from expired e where v_numbered group by e.venue_id
-    on conflict (venue_id) do update set seq = f.seq + excluded.seq
-    returning f.venue_id, f.seq
-  ), lines as (
-    insert into public.staff_events overriding user value
-    select (n.event).*
-      from (select jsonb_populate_record(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held'),
-                     jsonb_build_object('seq', f.seq - count(*) over (partition by e.venue_id)
-                                                + row_number() over (partition by e.venue_id order by e.id))) as event
-              from expired e join feeds f on f.venue_id = e.venue_id
-            offset 0) n  -- WARNING: the fence keeps staff_event to one call per row, not one per column
-    returning venue_id
   ), pending as (
     insert into tablehold.staff_events_pending (venue_id, booking_id, event)
     select e.venue_id, e.id, to_jsonb(tablehold.staff_event(row(e.*)::tablehold.bookings, 'held')) - 'id' - 'seq'
-      from expired e where not v_numbered
+      from expired e
     returning venue_id
   ), audited as (
     select tablehold.audit(e.venue_id, 'bookings', e.id::text, 'update',
@@ -2546,13 +2639,9 @@ begin
                (select coalesce(jsonb_agg(to_jsonb(r) order by r.id), '[]') from released r where r.booking_id = e.id)))
       from expired e join held h on (h.booking).id = e.id
   )
-  select (select count(*) from audited) + (select count(*) from lines) + (select count(*) from pending) into v_written;
+  select (select count(*) from audited) + (select count(*) from pending) into v_written;
   v_set := set_config('tablehold.staff_feed_written', v_feed_was, true);
   v_set := set_config('tablehold.engine_writes', v_writes_was, true);
-  -- wake the staff streams of each venue (delivered at commit); pending lines wake them when numbered
-  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v.venue_id)::text)
-     from (select distinct b.venue_id from tablehold.bookings b where b.id = any (v_ids)) v
-    where v_numbered;
   v_was := tablehold.engine_restore(v_was);
   return cardinality(v_ids);
 end;
@@ -3067,6 +3156,7 @@ declare
   v_audit bigint;
   v_was text;
   v_set text;
+  v_ip inet;
 begin
   -- the venue, the units named (as tablehold.named_units reads them) and whether pacing rules
   -- apply, in one read
@@ -3161,6 +3251,24 @@ begin
       else 'confirmed' end;
 
     v_version := tablehold.lock_channel(p_venue_id, v_plan.service_date);
+    -- the venue's caps on one guest's and one client address's live bookings of the night, counted
+    -- under the night's lock (staff, trusted callers and managers' overrides are not bound; API keys
+    -- act for many guests from one server, so their address is not counted)
+    if v_rank < 1 then
+      -- a duplicate of this request that committed while this one waited for the lock is replayed,
+      -- not counted against the cap it helped to reach
+      if p_idempotency_key is not null then
+        select * into v_booking from tablehold.bookings b
+         where b.venue_id = p_venue_id and b.idempotency_key = p_idempotency_key;
+        if found and v_booking.request_hash is not distinct from v_request_hash then
+          return tablehold.booking_json(v_booking.id) || jsonb_build_object('replayed', true);
+        end if;
+      end if;
+      if v_venue.max_live_bookings_per_ip is not null and tablehold.api_key_id() is null then
+        v_ip := tablehold.client_ip();
+      end if;
+      perform tablehold.check_live_caps(v_venue, v_plan.service_date, v_client.id, v_ip, null);
+    end if;
     v_set := set_config('tablehold.override', v_override::text, true);
     v_was := tablehold.engine_on();
     v_set := set_config('tablehold.engine_writes', 'on', true);
@@ -3203,6 +3311,10 @@ begin
           perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', sqlerrm));
       end;
     end loop;
+
+    if v_ip is not null then
+      insert into tablehold.booking_origins (booking_id, venue_id, ip) values (v_booking.id, p_venue_id, v_ip);
+    end if;
 
     if p_unit_ids is null then
       v_taken := tablehold.take_tables(v_booking, v_plan, v_candidates, v_rank, v_venue, v_read.paced and not v_override);
@@ -3364,6 +3476,27 @@ $$;
 ALTER FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) OWNER TO postgres;
 
 --
+-- Name: prune_booking_origins(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_booking_origins() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  delete from tablehold.booking_origins o
+   using tablehold.bookings b
+   where b.id = o.booking_id and b.service_date < (tablehold.clock() at time zone 'UTC')::date - 1;
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_booking_origins() OWNER TO postgres;
+
+--
 -- Name: prune_history(integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3476,6 +3609,25 @@ $$;
 ALTER FUNCTION tablehold.prune_idempotency_keys() OWNER TO postgres;
 
 --
+-- Name: prune_rate_counters(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_rate_counters() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count int;
+begin
+  delete from tablehold.rate_counters c where c.window_start < tablehold.clock() - interval '2 hours';
+  get diagnostics v_count = row_count;
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_rate_counters() OWNER TO postgres;
+
+--
 -- Name: prune_snapshot_cache(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3497,10 +3649,10 @@ $$;
 ALTER FUNCTION tablehold.prune_snapshot_cache() OWNER TO postgres;
 
 --
--- Name: publish_staff_events(uuid, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+-- Name: publish_staff_events(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
-CREATE FUNCTION tablehold.publish_staff_events(p_venue_id uuid DEFAULT NULL::uuid, p_moved_id bigint DEFAULT NULL::bigint) RETURNS integer
+CREATE FUNCTION tablehold.publish_staff_events(p_venue_id uuid DEFAULT NULL::uuid) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -3517,6 +3669,9 @@ begin
     end loop;
     return v_count;
   end if;
+  if not exists (select 1 from tablehold.staff_events_pending p where p.venue_id = p_venue_id) then
+    return 0;  -- a line committed after this look is numbered by the next call
+  end if;
 
   v_was := tablehold.engine_on();
   -- WARNING: the counter row's lock first, then the pending rows: every numbering of the venue
@@ -3532,25 +3687,74 @@ begin
   )
   select coalesce(array_agg(t.event order by t.id), '{}') into v_events from taken t;
   v_count := cardinality(v_events);
-  if v_count = 0 then
-    v_was := tablehold.engine_restore(v_was);
-    return 0;
+  if v_count > 0 then
+    insert into public.staff_events overriding user value
+    select (jsonb_populate_record(null::public.staff_events, u.event || jsonb_build_object('seq', v_seq + u.n))).*
+      from unnest(v_events) with ordinality as u(event, n);
+    update tablehold.staff_feeds f set seq = f.seq + v_count where f.venue_id = p_venue_id;
+    perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', p_venue_id)::text);
   end if;
-  if p_moved_id is not null then
-    update public.staff_events e set seq = e.seq + v_count where e.id = p_moved_id and e.venue_id = p_venue_id
-    returning e.seq - v_count - 1 into v_seq;
-  end if;
-  insert into public.staff_events overriding user value
-  select (jsonb_populate_record(null::public.staff_events, u.event || jsonb_build_object('seq', v_seq + u.n))).*
-    from unnest(v_events) with ordinality as u(event, n);
-  update tablehold.staff_feeds f set seq = f.seq + v_count where f.venue_id = p_venue_id;
-  perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', p_venue_id)::text);
   v_was := tablehold.engine_restore(v_was);
   return v_count;
 end;
 $$;
 
-ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) OWNER TO postgres;
+ALTER FUNCTION tablehold.publish_staff_events(p_venue_id uuid) OWNER TO postgres;
+
+--
+-- Name: rate_limit(text[], integer[], integer[], integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer DEFAULT 8) RETURNS TABLE(bucket text, hits integer, max_hits integer, retry_after integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_now double precision := extract(epoch from tablehold.clock());
+begin
+  if cardinality(p_buckets) is distinct from cardinality(p_limits) or cardinality(p_buckets) is distinct from cardinality(p_windows)
+     or exists (select 1 from unnest(p_limits, p_windows) l(max_hits, win) where l.max_hits < 1 or l.win not between 1 and 3600)
+     or p_shards not between 1 and 64 then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('problem', 'one limit >= 1 and one window of 1 to 3600 seconds per bucket'));
+  end if;
+  return query
+  with k as (
+    select b.key, md5(b.key)::uuid as id, b.max_hits, b.win,
+           to_timestamp(floor(v_now / b.win) * b.win) as ws,
+           (v_now - floor(v_now / b.win) * b.win) / b.win as elapsed  -- how much of the window has passed, 0 to 1
+    from unnest(p_buckets, p_limits, p_windows) b(key, max_hits, win)
+  ), hit as (
+    insert into tablehold.rate_counters as c (bucket, window_start, shard, hits)
+    select k.id, k.ws, (pg_backend_pid() % p_shards)::smallint, 1 from k order by k.id
+    on conflict on constraint rate_counters_pkey do update set hits = c.hits + 1
+    returning c.bucket, c.window_start, c.shard, c.hits
+  ), seen as (
+    select k.key, k.max_hits, k.win, k.elapsed,
+           hit.hits + coalesce((select sum(c.hits) from tablehold.rate_counters c
+                                where c.bucket = k.id and c.window_start = k.ws and c.shard <> hit.shard), 0) as cur,
+           coalesce((select sum(c.hits) from tablehold.rate_counters c
+                     where c.bucket = k.id and c.window_start = k.ws - make_interval(secs => k.win)), 0) as prev
+    from k join hit on hit.bucket = k.id and hit.window_start = k.ws
+  )
+  select s.key, ceil(s.prev * (1 - s.elapsed) + s.cur)::int, s.max_hits,
+         case when s.prev * (1 - s.elapsed) + s.cur <= s.max_hits then 0
+              -- one more fits once the previous window's weight has dropped far enough in this window
+              when s.cur < s.max_hits then greatest(1, ceil(s.win * ((1 - (s.max_hits - s.cur - 1)::numeric / s.prev) - s.elapsed)))::int
+              -- or, past this window's own count, once this window has faded enough in the next
+              else greatest(1, ceil(s.win * ((1 - s.elapsed) + (1 - (s.max_hits - 1)::numeric / s.cur))))::int
+         end
+  from seen s;
+end;
+$$;
+
+ALTER FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) IS 'Count one request against each bucket (key, limit, window seconds) in one statement; answers each bucket''s sliding-window estimate and the seconds until one more request fits (0 while within the limit). Called by the Edge Functions before the request''s transaction.';
 
 --
 -- Name: require_api_scope(uuid, text); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -4518,6 +4722,35 @@ $$;
 ALTER FUNCTION tablehold.tg_bookings__guard() OWNER TO postgres;
 
 --
+-- Name: tg_bookings__live_caps(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_bookings__live_caps() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_venue tablehold.venues;
+begin
+  if tablehold.caller_rank(new.venue_id) >= 1 then  -- staff (a manager's override among them) and trusted callers
+    return new;
+  end if;
+  select * into v_venue from tablehold.venues v where v.id = new.venue_id;
+  if v_venue.max_live_bookings_per_guest is null and v_venue.max_live_bookings_per_ip is null then
+    return new;
+  end if;
+  if not tablehold.channel_locked(new.venue_id, new.service_date) then
+    perform tablehold.lock_channel(new.venue_id, new.service_date);
+  end if;
+  perform tablehold.check_live_caps(v_venue, new.service_date, new.client_id,
+    (select o.ip from tablehold.booking_origins o where o.booking_id = new.id), new.id);
+  return new;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_bookings__live_caps() OWNER TO postgres;
+
+--
 -- Name: tg_bookings__staff_event(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -4530,11 +4763,6 @@ declare
   v_now tablehold.bookings;
   v_map jsonb := coalesce(nullif(current_setting('tablehold.staff_started', true), ''), '{}')::jsonb;
   v_started text := v_map ->> new.id::text;
-  v_numbered boolean := current_setting('transaction_isolation') = 'read committed';
-  v_own bigint;
-  v_behind boolean;
-  v_count int;
-  v_event public.staff_events;
   v_was text;
 begin
   select * into v_now from tablehold.bookings b where b.id = new.id;
@@ -4553,39 +4781,34 @@ begin
     perform set_config('tablehold.staff_started', (v_map - new.id::text)::text, true);
   end if;
   v_was := tablehold.engine_on();
-  v_event := tablehold.staff_event(v_now, case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
-                                               when tg_op = 'UPDATE' then old.status end);
-  with event as (
-    select v_event as row
-  ), feed as (
-    insert into tablehold.staff_feeds as f (venue_id, seq)
-    select v_now.venue_id, 1 where v_numbered
-    on conflict (venue_id) do update set seq = f.seq + 1
-    returning f.seq, exists (select 1 from tablehold.staff_events_pending p where p.venue_id = f.venue_id) as behind
-  ), numbered as (
-    insert into public.staff_events overriding user value
-    select (jsonb_populate_record(e.row, jsonb_build_object('seq', feed.seq))).* from event e, feed
-    returning id
-  ), pending as (
-    insert into tablehold.staff_events_pending (venue_id, booking_id, event)
-    select v_now.venue_id, v_now.id, to_jsonb(e.row) - 'id' - 'seq' from event e where not v_numbered
-    returning id
-  )
-  select (select n.id from numbered n), (select f.behind from feed f), (select count(*) from pending)
-    into v_own, v_behind, v_count;
-  if v_numbered then
-    if v_behind then
-      -- serializable writers of the venue committed rows nobody has numbered yet: theirs first
-      v_count := tablehold.publish_staff_events(v_now.venue_id, v_own);
-    end if;
-    perform pg_notify('tablehold_events', json_build_object('t', 's', 'venue', v_now.venue_id)::text);
-  end if;
+  insert into tablehold.staff_events_pending (venue_id, booking_id, event)
+  values (v_now.venue_id, v_now.id, to_jsonb(tablehold.staff_event(v_now,
+    case when v_started is not null then nullif(v_started, 'new')::tablehold.booking_status
+         when tg_op = 'UPDATE' then old.status end)) - 'id' - 'seq');
   v_was := tablehold.engine_restore(v_was);
   return null;
 end;
 $$;
 
 ALTER FUNCTION tablehold.tg_bookings__staff_event() OWNER TO postgres;
+
+--
+-- Name: tg_clients__erase_booking_origins(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.tg_clients__erase_booking_origins() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  delete from tablehold.booking_origins o
+   using tablehold.bookings b
+   where b.id = o.booking_id and b.client_id = new.id;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION tablehold.tg_clients__erase_booking_origins() OWNER TO postgres;
 
 --
 -- Name: tg_clients__erase_staff_events(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -5128,6 +5351,25 @@ ALTER TABLE tablehold.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: booking_origins; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.booking_origins (
+    booking_id uuid NOT NULL,
+    venue_id uuid NOT NULL,
+    ip inet NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE tablehold.booking_origins OWNER TO postgres;
+
+--
+-- Name: TABLE booking_origins; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.booking_origins IS 'The client address each booking bound by venues.max_live_bookings_per_ip was made from; kept until the night is over (tablehold.prune_booking_origins) or the client is erased.';
+
+--
 -- Name: channels; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5327,6 +5569,28 @@ COMMENT ON TABLE tablehold.pacing_rules IS 'At most max_covers (sum of party siz
 COMMENT ON COLUMN tablehold.pacing_rules.per IS 'The interval: at most a day and dividing it evenly (5, 15, 30 minutes, an hour…), so buckets sit on the venue''s clock from local midnight: an hourly rule counts 19:00-20:00.';
 
 --
+-- Name: rate_counters; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE UNLOGGED TABLE tablehold.rate_counters (
+    bucket uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    shard smallint NOT NULL,
+    hits integer NOT NULL,
+    CONSTRAINT rate_counters_hits_check CHECK ((hits >= 0)),
+    CONSTRAINT rate_counters_shard_check CHECK ((shard >= 0))
+)
+WITH (fillfactor='70');
+
+ALTER TABLE tablehold.rate_counters OWNER TO postgres;
+
+--
+-- Name: TABLE rate_counters; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.rate_counters IS 'Rate limit counters: hits per bucket (md5 of the bucket key, so no address or email is kept) per fixed window, over a few shard rows. Written by tablehold.rate_limit only; unlogged (lost on a crash, by design).';
+
+--
 -- Name: refusals; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5335,7 +5599,9 @@ CREATE TABLE tablehold.refusals (
     day date NOT NULL,
     code text NOT NULL,
     stale boolean NOT NULL,
-    count bigint DEFAULT 0 NOT NULL
+    count bigint DEFAULT 0 NOT NULL,
+    shard smallint DEFAULT 0 NOT NULL,
+    CONSTRAINT refusals_shard_check CHECK (((shard >= 0) AND (shard <= 15)))
 );
 
 ALTER TABLE tablehold.refusals OWNER TO postgres;
@@ -5345,6 +5611,12 @@ ALTER TABLE tablehold.refusals OWNER TO postgres;
 --
 
 COMMENT ON TABLE tablehold.refusals IS 'Refused booking attempts per venue, day and error code. The refused transaction rolls back, so the caller records the refusal afterwards in its own transaction (public.record_refusal).';
+
+--
+-- Name: COLUMN refusals.shard; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON COLUMN tablehold.refusals.shard IS 'Which of 16 counters of the (venue, day, code, stale) this row is: the recording connection''s backend pid modulo 16, so concurrent refusals rarely update one row. Sum over shards to read a count.';
 
 --
 -- Name: retention; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -5387,7 +5659,7 @@ ALTER TABLE tablehold.staff_events_pending OWNER TO postgres;
 -- Name: TABLE staff_events_pending; Type: COMMENT; Schema: tablehold; Owner: postgres
 --
 
-COMMENT ON TABLE tablehold.staff_events_pending IS 'Staff events written at commit by REPEATABLE READ and SERIALIZABLE transactions, complete but not yet numbered (event: the public.staff_events row without id and seq). tablehold.publish_staff_events numbers them onto public.staff_events after the commit; only the engine writes this table.';
+COMMENT ON TABLE tablehold.staff_events_pending IS 'Staff events written at commit by every writer, complete but not yet numbered (event: the public.staff_events row without id and seq). tablehold.publish_staff_events numbers them onto public.staff_events after the commit (tablehold.announce, the SSE hub, the cron job); only the engine writes this table.';
 
 --
 -- Name: staff_events_pending_id_seq; Type: SEQUENCE; Schema: tablehold; Owner: postgres
@@ -5622,6 +5894,13 @@ ALTER TABLE ONLY tablehold.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
+-- Name: booking_origins booking_origins_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_pkey PRIMARY KEY (booking_id);
+
+--
 -- Name: bookings bookings_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
@@ -5762,11 +6041,18 @@ ALTER TABLE ONLY tablehold.pacing_rules
     ADD CONSTRAINT pacing_rules_venue_id_area_id_per_key UNIQUE NULLS NOT DISTINCT (venue_id, area_id, per);
 
 --
+-- Name: rate_counters rate_counters_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.rate_counters
+    ADD CONSTRAINT rate_counters_pkey PRIMARY KEY (bucket, window_start, shard);
+
+--
 -- Name: refusals refusals_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
 ALTER TABLE ONLY tablehold.refusals
-    ADD CONSTRAINT refusals_pkey PRIMARY KEY (venue_id, day, code, stale);
+    ADD CONSTRAINT refusals_pkey PRIMARY KEY (venue_id, day, code, stale, shard);
 
 --
 -- Name: retention retention_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -5933,6 +6219,12 @@ CREATE INDEX audit_log_entity_idx ON tablehold.audit_log USING btree (entity, en
 CREATE INDEX audit_log_venue_at_idx ON tablehold.audit_log USING btree (venue_id, at DESC);
 
 --
+-- Name: booking_origins_venue_ip_idx; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX booking_origins_venue_ip_idx ON tablehold.booking_origins USING btree (venue_id, ip);
+
+--
 -- Name: bookings_client_idx; Type: INDEX; Schema: tablehold; Owner: postgres
 --
 
@@ -5943,6 +6235,12 @@ CREATE INDEX bookings_client_idx ON tablehold.bookings USING btree (client_id) W
 --
 
 CREATE INDEX bookings_held_expiry_idx ON tablehold.bookings USING btree (hold_expires_at) WHERE (status = 'held'::tablehold.booking_status);
+
+--
+-- Name: bookings_venue_date_client_idx; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX bookings_venue_date_client_idx ON tablehold.bookings USING btree (venue_id, service_date, client_id) WHERE (client_id IS NOT NULL);
 
 --
 -- Name: bookings_venue_date_idx; Type: INDEX; Schema: tablehold; Owner: postgres
@@ -6077,6 +6375,12 @@ CREATE TRIGGER tg_bookings__before_write BEFORE INSERT OR UPDATE ON tablehold.bo
 CREATE TRIGGER tg_bookings__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.bookings FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_bookings__guard();
 
 --
+-- Name: bookings tg_bookings__live_caps; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_bookings__live_caps BEFORE UPDATE OF status, service_date ON tablehold.bookings FOR EACH ROW WHEN (((new.kind = 'booking'::tablehold.booking_kind) AND tablehold.status_holds_inventory(new.status) AND ((old.service_date IS DISTINCT FROM new.service_date) OR (NOT (tablehold.status_holds_inventory(old.status) AND ((old.status <> 'held'::tablehold.booking_status) OR (old.hold_expires_at > tablehold.clock()))))))) EXECUTE FUNCTION tablehold.tg_bookings__live_caps();
+
+--
 -- Name: bookings tg_bookings__staff_event; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -6099,6 +6403,12 @@ CREATE TRIGGER tg_channels__guard_truncate BEFORE TRUNCATE ON tablehold.channels
 --
 
 CREATE TRIGGER tg_clients__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.clients FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+
+--
+-- Name: clients tg_clients__erase_booking_origins; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_clients__erase_booking_origins AFTER UPDATE OF erased_at ON tablehold.clients FOR EACH ROW WHEN (((new.erased_at IS NOT NULL) AND (old.erased_at IS NULL))) EXECUTE FUNCTION tablehold.tg_clients__erase_booking_origins();
 
 --
 -- Name: clients tg_clients__erase_staff_events; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -6316,6 +6626,20 @@ ALTER TABLE ONLY tablehold.api_keys
 
 ALTER TABLE ONLY tablehold.areas
     ADD CONSTRAINT areas_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
+
+--
+-- Name: booking_origins booking_origins_booking_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES tablehold.bookings(id) ON DELETE CASCADE;
+
+--
+-- Name: booking_origins booking_origins_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.booking_origins
+    ADD CONSTRAINT booking_origins_venue_id_fkey FOREIGN KEY (venue_id) REFERENCES tablehold.venues(id) ON DELETE CASCADE;
 
 --
 -- Name: bookings bookings_client_id_venue_id_fkey; Type: FK CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -6619,6 +6943,12 @@ ALTER TABLE tablehold.areas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tablehold.audit_log ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: booking_origins; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.booking_origins ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: bookings; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
 --
 
@@ -6699,6 +7029,12 @@ CREATE POLICY "managers can read their venue's audit trail" ON tablehold.audit_l
 CREATE POLICY "managers can read their venue's refusals" ON tablehold.refusals FOR SELECT TO authenticated USING ((tablehold.caller_rank(venue_id) >= 2));
 
 --
+-- Name: booking_origins only the server reads booking origins; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads booking origins" ON tablehold.booking_origins FOR SELECT TO service_role USING (true);
+
+--
 -- Name: config_versions only the server reads configuration versions; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
@@ -6721,6 +7057,12 @@ CREATE POLICY "only the server reads idempotency records" ON tablehold.idempoten
 --
 
 CREATE POLICY "only the server reads pending staff events" ON tablehold.staff_events_pending FOR SELECT TO service_role USING (true);
+
+--
+-- Name: rate_counters only the server reads rate counters; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads rate counters" ON tablehold.rate_counters FOR SELECT TO service_role USING (true);
 
 --
 -- Name: retention only the server reads the retention windows; Type: POLICY; Schema: tablehold; Owner: postgres
@@ -6769,6 +7111,12 @@ ALTER TABLE tablehold.outbox_pruned ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE tablehold.pacing_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rate_counters; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.rate_counters ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: refusals; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -7193,6 +7541,13 @@ REVOKE ALL ON FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan t
 GRANT ALL ON FUNCTION tablehold.allocate(p_booking tablehold.bookings, p_plan tablehold.booking_plan, p_unit_ids uuid[], p_rank integer, p_area_id uuid, p_pacing boolean) TO service_role;
 
 --
+-- Name: FUNCTION announce(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.announce(p_venue_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.announce(p_venue_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION api_key_claims(p_key text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7354,6 +7709,13 @@ REVOKE ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookin
 GRANT ALL ON FUNCTION tablehold.check_direct_booking(p_booking tablehold.bookings) TO service_role;
 
 --
+-- Name: FUNCTION check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.check_live_caps(p_venue tablehold.venues, p_service_date date, p_client_id uuid, p_ip inet, p_booking_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION check_pacing(p_booking tablehold.bookings, p_timezone text); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7380,6 +7742,13 @@ GRANT SELECT ON TABLE tablehold.clients TO authenticated;
 
 REVOKE ALL ON FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.client_for(p_client_id uuid, p_min_rank integer, p_self_allowed boolean) TO service_role;
+
+--
+-- Name: FUNCTION client_ip(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.client_ip() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.client_ip() TO service_role;
 
 --
 -- Name: FUNCTION client_json(p_client tablehold.clients); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7613,6 +7982,13 @@ REVOKE ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, 
 GRANT ALL ON FUNCTION tablehold.pooled_use(p_unit_id uuid, p_window tstzrange, p_exclude_id bigint, OUT used integer, OUT lapsed boolean, OUT unit tablehold.units) TO service_role;
 
 --
+-- Name: FUNCTION prune_booking_origins(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_booking_origins() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_booking_origins() TO service_role;
+
+--
 -- Name: FUNCTION prune_history(p_limit integer); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7634,6 +8010,13 @@ REVOKE ALL ON FUNCTION tablehold.prune_idempotency_keys() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_idempotency_keys() TO service_role;
 
 --
+-- Name: FUNCTION prune_rate_counters(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_rate_counters() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_rate_counters() TO service_role;
+
+--
 -- Name: FUNCTION prune_snapshot_cache(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7641,11 +8024,18 @@ REVOKE ALL ON FUNCTION tablehold.prune_snapshot_cache() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_snapshot_cache() TO service_role;
 
 --
--- Name: FUNCTION publish_staff_events(p_venue_id uuid, p_moved_id bigint); Type: ACL; Schema: tablehold; Owner: postgres
+-- Name: FUNCTION publish_staff_events(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid, p_moved_id bigint) TO service_role;
+REVOKE ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.publish_staff_events(p_venue_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.rate_limit(p_buckets text[], p_limits integer[], p_windows integer[], p_shards integer) TO service_role;
 
 --
 -- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7879,11 +8269,25 @@ REVOKE ALL ON FUNCTION tablehold.tg_bookings__guard() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_bookings__guard() TO service_role;
 
 --
+-- Name: FUNCTION tg_bookings__live_caps(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_bookings__live_caps() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_bookings__live_caps() TO service_role;
+
+--
 -- Name: FUNCTION tg_bookings__staff_event(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
 REVOKE ALL ON FUNCTION tablehold.tg_bookings__staff_event() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.tg_bookings__staff_event() TO service_role;
+
+--
+-- Name: FUNCTION tg_clients__erase_booking_origins(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.tg_clients__erase_booking_origins() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.tg_clients__erase_booking_origins() TO service_role;
 
 --
 -- Name: FUNCTION tg_clients__erase_staff_events(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -8051,6 +8455,12 @@ GRANT SELECT ON TABLE tablehold.audit_log TO authenticated;
 GRANT ALL ON SEQUENCE tablehold.audit_log_id_seq TO service_role;
 
 --
+-- Name: TABLE booking_origins; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.booking_origins TO service_role;
+
+--
 -- Name: TABLE channels; Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -8115,6 +8525,12 @@ GRANT ALL ON TABLE tablehold.outbox_pruned TO service_role;
 
 GRANT ALL ON TABLE tablehold.pacing_rules TO service_role;
 GRANT SELECT ON TABLE tablehold.pacing_rules TO authenticated;
+
+--
+-- Name: TABLE rate_counters; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.rate_counters TO service_role;
 
 --
 -- Name: TABLE refusals; Type: ACL; Schema: tablehold; Owner: postgres

@@ -30,6 +30,10 @@ insert into tablehold.venues (id, operator_id, slug, name, kind, timezone, servi
   ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000001', 'copper-bar', 'The Copper Bar', 'bar', 'Europe/London', '05:00', null, '5 minutes', false, '2 hours', '0', '15 minutes'),
   ('00000000-0000-4000-b000-000000000002', '00000000-0000-4000-a000-000000000001', 'the-vault', 'The Vault', 'club', 'Europe/London', '06:00', 18, '5 minutes', false, '2 hours', '0', '15 minutes'),
   ('00000000-0000-4000-b000-000000000003', '00000000-0000-4000-a000-000000000002', 'nora-kitchen', 'Nora Kitchen', 'restaurant', 'America/New_York', '04:00', null, '5 minutes', false, '2 hours', '15 minutes', '15 minutes');
+-- the-vault sells 26 units a night: one client address may hold 4 of them (the default is 8), one
+-- guest 4 as everywhere (README, "Abuse limits")
+update tablehold.venues set max_live_bookings_per_ip = 4
+ where id = '00000000-0000-4000-b000-000000000002';
 
 -- staff: the operator owner covers both of Northern Nights' venues
 insert into tablehold.staff_members (user_id, operator_id, venue_id, role) values

@@ -9,6 +9,7 @@ import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
 import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId } from './http.ts';
 import { idempotencyKey, once } from './idempotency.ts';
+import { admit, type ServeInfo } from './limits.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -69,7 +70,7 @@ export const route = <P extends AnyObject, Q extends AnyObject, B extends AnyObj
 export interface EdgeFunction {
   name: string;
   routes: Route[];
-  handler: (req: Request) => Promise<Response>;
+  handler: (req: Request, info?: ServeInfo) => Promise<Response>;
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -165,7 +166,7 @@ interface Trace {
 
 export function createFunction(name: string, routes: Route[], sql: () => Sql = db): EdgeFunction {
   isolationLevel(); // a mistyped TABLEHOLD_ISOLATION_LEVEL stops the function here, not at its first request
-  async function run(req: Request, trace: Trace): Promise<Outcome> {
+  async function run(req: Request, trace: Trace, info?: ServeInfo): Promise<Outcome> {
     if (req.method === 'OPTIONS') return { response: new Response(null, { status: 204, headers: corsHeaders }), retries: 0 };
     const url = new URL(req.url);
     const where = locate(url, name);
@@ -186,7 +187,8 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     const params = parse(r.params, matched.params, 'params');
     const query = parse(r.query, Object.fromEntries(url.searchParams), 'query');
     const body = r.method === 'GET' || r.method === 'DELETE' ? parse(undefined, {}, 'body') : parse(r.body, await readBody(req), 'body');
-    const caller = await identify(req, sql());
+    // the client's address, and its rate limits (429 RATE_LIMITED): limits.ts
+    const caller = await admit(sql(), { fn: name, route: label, headers: req.headers, info, caller: await identify(req, sql()), body });
     // idempotency.ts: the key, checked for the route and the caller, and whose keys it is among
     const idempotency = await idempotencyKey(req.headers, r.idempotent === true, `${name}:${label}`, caller,
       `${req.method} ${where.rest}\n${JSON.stringify(body)}`);
@@ -207,7 +209,7 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
         const text = result.dataJson === undefined ? undefined : `{"data":${result.dataJson}}`;
         return { status, body: envelope, text, etag: result.etag, stream: result.stream, replayed: false };
       }), sql(), r.isolation ?? isolationLevel());
-      if (r.method !== 'GET') await publishStaffEvents(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
+      if (r.method !== 'GET') await announce(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
       if (value.replayed) headers['idempotent-replayed'] = 'true';
@@ -227,19 +229,21 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     }
   }
 
-  async function handler(req: Request): Promise<Response> {
+  async function handler(req: Request, info?: ServeInfo): Promise<Response> {
     const started = performance.now();
     const id = requestId(req);
     const trace: Trace = {};
     let outcome: Outcome;
     try {
-      outcome = await run(req, trace);
+      outcome = await run(req, trace, info);
     } catch (e) {
       const error = e instanceof ApiError ? e : fromDatabase(e);
       if (!error) console.error(JSON.stringify({ level: 'error', function: name, request_id: id, error: String((e as Error)?.stack ?? e) }));
       const shown = error ?? new ApiError(500, 'INTERNAL', 'Something went wrong on our side. Please try again.');
       const headers: Record<string, string> = { 'x-retries': String(trace.retries ?? 0) };
       if (shown.status === 405) headers.allow = ((shown.details as { allow?: string[] }).allow ?? []).join(', ');
+      const retryAfter = (shown.details as { retry_after?: unknown }).retry_after;
+      if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
       outcome = { response: json(shown.status, errorBody(shown), headers), retries: trace.retries ?? 0, errorCode: shown.code };
     }
     outcome.response.headers.set('x-request-id', id);
@@ -256,18 +260,22 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
   return { name, routes, handler };
 }
 
-/** After a committed write at SERIALIZABLE: number the staff events it left pending
- *  (tablehold.publish_staff_events) before answering, for its venue when the route knows it, else
- *  for every venue with pending events, one venue per statement so that each counter row is locked
- *  only briefly. At READ COMMITTED the writer numbered its own at commit. Never fails the request:
- *  the SSE poll and the cron job number whatever is left. */
-async function publishStaffEvents(sql: Sql, venueId: string | undefined): Promise<void> {
-  if (isolationLevel() === 'read committed') return;
+/** After a committed write, in a statement of its own: number the staff lines it left pending and
+ *  announce the change to the SSE hubs (tablehold.announce; a write's own transaction announces
+ *  nothing, README "Announced after commit"). For its venue when the route knows it, else for every
+ *  venue with pending lines, one venue per statement so that each counter row is locked only
+ *  briefly. Never fails the request: the hubs' poll and the cron job catch up. */
+async function announce(sql: Sql, venueId: string | undefined): Promise<void> {
   try {
-    const venues = venueId ? [{ venue_id: venueId }] : await sql`select distinct venue_id from tablehold.staff_events_pending`;
-    for (const { venue_id } of venues) await sql`select tablehold.publish_staff_events(${venue_id}::uuid)`;
+    if (venueId) {
+      await sql`select tablehold.announce(${venueId}::uuid)`;
+      return;
+    }
+    const venues = await sql`select distinct venue_id from tablehold.staff_events_pending`;
+    for (const { venue_id } of venues) await sql`select tablehold.announce(${venue_id}::uuid)`;
+    if (!venues.length) await sql`select tablehold.announce()`;
   } catch (e) {
-    console.error(JSON.stringify({ level: 'warn', message: 'could not number the pending staff events', error: String(e) }));
+    console.error(JSON.stringify({ level: 'warn', message: 'could not announce a committed write', error: String(e) }));
   }
 }
 

@@ -21,6 +21,9 @@ export interface Caller {
   claims: Record<string, unknown>;
   /** For logs: anon, user:<id>, service, api_key:<id>. */
   label: string;
+  /** request.headers for the transaction, as PostgREST sets it: the client address the functions
+   *  resolved, as x-forwarded-for (limits.ts; the engine's caps per address read it). */
+  headers?: Record<string, string>;
 }
 
 export const anonCaller: Caller = { role: 'anon', claims: { role: 'anon' }, label: 'anon' };

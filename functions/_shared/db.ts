@@ -103,7 +103,8 @@ export async function transaction<T>(
 
 /** From here on the transaction runs as the caller: RLS and the engine's checks decide. */
 export async function actAs(tx: Tx, caller: Caller): Promise<void> {
-  await tx`select set_config('role', ${caller.role}, true), set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true)`;
+  await tx`select set_config('role', ${caller.role}, true), set_config('request.jwt.claims', ${JSON.stringify(caller.claims)}, true),
+    set_config('request.headers', ${JSON.stringify(caller.headers ?? {})}, true)`;
 }
 
 /** Back to the connecting role (for the bookkeeping the caller may not do itself). The claims

@@ -27,6 +27,7 @@ export const errorCodes: Record<string, ErrorCode> = {
   CLIENT_EMAIL_TAKEN: { sqlstate: 'TH015', http: 409, message: 'A client with that email already exists at this venue.', refusal: false },
   NO_TABLE_AVAILABLE: { sqlstate: 'TH016', http: 409, message: 'Sorry, no table is free for that party size at that time.', refusal: true },
   DIRECT_EDIT_REFUSED: { sqlstate: 'TH017', http: 409, message: "This change must go through tablehold's functions.", refusal: false },
+  HOLD_LIMIT_REACHED: { sqlstate: 'TH018', http: 429, message: 'You already hold as many bookings for this night as this venue allows.', refusal: false },
 };
 
 /** Refusals the metrics count as "conflicts prevented": the codes registered with refusal true. */

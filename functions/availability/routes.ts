@@ -3,7 +3,7 @@
 // GET /availability/v1/suggest    the best tables for a party at a start time
 import { z } from 'zod';
 import { createFunction, route } from '../_shared/app.ts';
-import { availabilityFeed, lastEventId, sseResponse, wantsStream } from '../_shared/live.ts';
+import { admitAvailabilityStream, availabilityFeed, lastEventId, sseResponse, wantsStream } from '../_shared/live.ts';
 import { actAs, type Sql, type Tx } from '../_shared/db.ts';
 import { rpc, rpcRow } from '../_shared/rpc.ts';
 import { date, id, instant, queryInt, slotCode } from '../_shared/schemas.ts';
@@ -60,21 +60,23 @@ export const availability = createFunction('availability', [
         const [, etag] = await Promise.all([actAs(tx, caller), rpc<string>(tx, 'availability_etag', snapshotArgs(q))]);
         return etag;
       }) as Promise<string>,
-    handle: async ({ tx, query: q, headers }) => {
+    handle: async ({ tx, query: q, headers, caller }) => {
+      // a stream only for a bookable date, within the stream caps, before any work (live.ts)
+      if (wantsStream(headers)) await admitAvailabilityStream(tx, caller, q.venue_id, q.date);
       // holds whose time is up are expired first, so the version and events are current
       await channelVersion(tx, q.venue_id, q.date);
       const feed = availabilityFeed(q.venue_id, q.date);
       const resume = lastEventId(headers);
       // a resume replays what was missed; one from further back than what is kept starts again from a snapshot
       if (wantsStream(headers) && resume !== undefined && await resumable(tx, q.venue_id, q.date, resume)) {
-        return { data: null, stream: () => sseResponse(feed, resume) }; // replay what was missed, then live
+        return { data: null, stream: () => sseResponse(feed, resume, undefined, caller) }; // replay what was missed, then live
       }
       // ~460 KB for a 200-unit night: the text the database keeps, passed through, never parsed here
       const answer = await rpcRow<{ version: string; snapshot: string; etag: string }>(tx, 'availability_text', snapshotArgs(q));
       const version = Number(answer.version);
       if (wantsStream(headers)) {
         const first = { event: 'snapshot', id: version, data: JSON.parse(answer.snapshot) };
-        return { data: null, stream: () => sseResponse(feed, version, first) };
+        return { data: null, stream: () => sseResponse(feed, version, first, caller) };
       }
       return { data: null, dataJson: answer.snapshot, etag: answer.etag };
     },

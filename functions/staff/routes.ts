@@ -9,7 +9,7 @@
 // POST   /staff/v1/api-keys                create an assistant API key; DELETE /staff/v1/api-keys/:id revoke it
 import { z } from 'zod';
 import { createFunction, type Route, route } from '../_shared/app.ts';
-import { lastEventId, sseResponse, staffFeed, wantsStream } from '../_shared/live.ts';
+import { checkStreamCapacity, lastEventId, sseResponse, staffFeed, wantsStream } from '../_shared/live.ts';
 import { rpc } from '../_shared/rpc.ts';
 import { bookingIdParams, date, id, instant, partySize, queryInt, slotCode } from '../_shared/schemas.ts';
 
@@ -118,7 +118,8 @@ export const staff = createFunction('staff', [
       + 'With `Accept: text/event-stream`: a Server-Sent Events stream of `booking` events (id = cursor) from now on, '
       + 'or from `Last-Event-ID`, with heartbeats and a `bye` before the wall-clock limit.',
     query: z.object({ venue_id: id, date: date.optional(), after: queryInt(0, Number.MAX_SAFE_INTEGER).optional() }),
-    handle: async ({ tx, query: q, headers }) => {
+    handle: async ({ tx, query: q, headers, caller }) => {
+      if (wantsStream(headers)) checkStreamCapacity(caller); // 429 / 503 before any work (live.ts)
       // authorises the caller (staff of the venue) and reads the rows after the cursor
       const resume = lastEventId(headers) ?? q.after;
       const rows = await rpc<{ seq: number }[]>(tx, 'staff_feed', {
@@ -126,7 +127,7 @@ export const staff = createFunction('staff', [
       });
       if (!wantsStream(headers)) return { data: rows };
       const [latest] = await tx`select coalesce(max(seq), 0)::bigint as seq from public.staff_events where venue_id = ${q.venue_id}`;
-      return { data: null, stream: () => sseResponse(staffFeed(q.venue_id, q.date), resume ?? Number(latest.seq)) };
+      return { data: null, stream: () => sseResponse(staffFeed(q.venue_id, q.date), resume ?? Number(latest.seq), undefined, caller) };
     },
   }),
   route({

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'DATE_OF_BIRTH_REQUIRED'
   | 'CLIENT_EMAIL_TAKEN'
   | 'NO_TABLE_AVAILABLE'
-  | 'DIRECT_EDIT_REFUSED';
+  | 'DIRECT_EDIT_REFUSED'
+  | 'HOLD_LIMIT_REACHED';
 
 /** Codes the HTTP layer itself answers with (docs/errors.md, "Codes of the HTTP layer"). */
 export type HttpErrorCode =
@@ -30,4 +31,7 @@ export type HttpErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'RATE_LIMITED'
+  | 'TOO_MANY_STREAMS'
+  | 'STREAM_CAPACITY_REACHED'
   | 'INTERNAL';

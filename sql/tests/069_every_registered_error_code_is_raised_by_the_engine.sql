@@ -72,11 +72,25 @@ select from pg_temp.raises(format($$ select public.client_update(%L, '{"shoe_siz
 select from pg_temp.raises($$ select public.client_get(gen_random_uuid()) $$);
 select from pg_temp.raises($$ select public.venue_metrics(tests.venue_id('the-vault'), '2026-11-01', '2026-11-30') $$);
 
+-- a guest at the-vault's cap on live bookings of one night (the default: 4 per guest)
+select tests.authenticate_as_anon();
+do $$
+begin
+  for i in 1..4 loop
+    perform public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 2, p_date => '2026-12-05', p_slot => 'early',
+      p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')],
+      p_guest => '{"name": "Flo", "email": "flo@example.com", "date_of_birth": "1990-01-01"}');
+  end loop;
+end $$;
+select from pg_temp.raises($$ select public.hold(p_venue_id => tests.venue_id('the-vault'), p_party_size => 2, p_date => '2026-12-05',
+  p_slot => 'early', p_unit_ids => array[tests.unit_id('the-vault', 'standing-tables')],
+  p_guest => '{"name": "Flo", "email": "flo@example.com", "date_of_birth": "1990-01-01"}') $$);
+
 select tests.clear_authentication();
 -- a Studio edit of the feed's bookkeeping
 select from pg_temp.raises($$ delete from tablehold.channels $$);
 select set_eq($$ select code from raised $$, $$ select code from tablehold.error_codes $$,
-  'the codes raised are exactly the registry''s seventeen');
+  'the codes raised are exactly the registry''s eighteen');
 select is_empty($$ select r.code, r.sqlstate from raised r left join tablehold.error_codes e on e.code = r.code
                    where e.sqlstate is distinct from r.sqlstate $$,
   'each raised with its registered SQLSTATE');

@@ -1,8 +1,9 @@
 -- The sweeper expires holds as a set, and each expired hold leaves its trail: one audit row for the
 -- booking (held → expired) with the allocations it released inside (before: active; after:
 -- released), made by the database session that swept (pg_cron runs as postgres), and one line on
--- the venue's staff feed per booking (held → expired, hold_expired), written with the expiry under
--- the venue's feed row lock, held to commit. A live hold leaves none.
+-- the venue's staff feed per booking (held → expired, hold_expired), written with the expiry and
+-- left pending like every writer's, numbered after commit (tablehold.publish_staff_events). A live
+-- hold leaves none.
 begin;
 select plan(6);
 select tests.freeze_time('2026-11-25 12:00Z');
@@ -17,7 +18,8 @@ select tests.freeze_time('2026-11-25 12:03Z');
 select public.hold(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-27',
   p_unit_ids => array[tests.unit_id('copper-bar', 'table')]::uuid[]) ->> 'id' as live \gset
 set constraints all immediate;  -- the staff feed of the holds made above
-select coalesce(max(id), 0) as mark, (select coalesce(max(id), 0) from public.staff_events) as feed_mark from tablehold.audit_log \gset
+select coalesce(max(id), 0) as mark, (select coalesce(max(id), 0) from tablehold.staff_events_pending) as pending_mark
+  from tablehold.audit_log \gset
 
 set constraints all deferred;
 select tests.freeze_time('2026-11-25 12:06Z');
@@ -37,14 +39,15 @@ select set_eq(format($$ select (x.b ->> 'booking_id')::uuid, x.b ->> 'active' as
 select is_empty(format($$ select 1 from tablehold.audit_log where id > %s and entity_id = %L $$, :mark, :'live'),
   'the live hold has no new audit row');
 
-select is((select count(*)::int from public.staff_events where id > :feed_mark), 4,
-  'the sweep writes the staff feed lines itself, with the expiry (the venue''s feed row stays locked until commit)');
 set constraints all immediate;
-select set_eq(format($$ select booking_id, previous_status::text, status::text, reason, actor_role, units from public.staff_events where id > %s $$, :feed_mark),
+select is((select count(*)::int from tablehold.staff_events_pending where id > :pending_mark), 4,
+  'the sweep writes the staff feed lines itself, with the expiry, and commit adds none: four pending lines');
+select tablehold.publish_staff_events();
+select set_eq($$ select booking_id, previous_status::text, status::text, reason, actor_role, units from public.staff_events where status = 'expired' and booking_id in (select id from lapsed) $$,
   $$ select b.id, 'held' as previous_status, 'expired' as status, 'hold_expired' as reason, 'database' as actor_role,
             array(select distinct u.code from tablehold.allocations a join tablehold.units u on u.id = a.unit_id where a.booking_id = b.id order by u.code)
        from tablehold.bookings b where b.id in (select id from lapsed) $$,
-  'one staff feed line per expired booking, none more at commit: held → expired, hold_expired, by the database, with its units');
+  'numbered, they are one staff feed line per expired booking: held → expired, hold_expired, by the database, with its units');
 
 select * from finish();
 rollback;

@@ -1,5 +1,6 @@
--- At REPEATABLE READ and SERIALIZABLE no writer takes the venue's staff feed counter (it would
--- collide with every other writer of the venue): its lines wait, complete but unnumbered, in
+-- No writer takes the venue's staff feed counter (at REPEATABLE READ and SERIALIZABLE it would
+-- collide with every other writer of the venue; at any level it would hold the counter through the
+-- commit's flush, 20261202180200): its lines wait, complete but unnumbered, in
 -- tablehold.staff_events_pending until tablehold.publish_staff_events numbers them after the commit.
 -- Expiring holds follows the same rule: a sweep (or a booking expiring the lapsed holds on its key)
 -- at REPEATABLE READ leaves one pending line per expired hold and numbers nothing; published, they

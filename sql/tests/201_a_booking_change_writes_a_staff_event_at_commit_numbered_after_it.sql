@@ -1,5 +1,6 @@
 -- The staff event of a booking change is written at commit (a deferred trigger, so the booking's
--- units are known): `set constraints all immediate` fires it here before the rollback. A guest's
+-- units are known) and numbered after it (tablehold.publish_staff_events, which tablehold.announce
+-- calls): `set constraints all immediate` fires the trigger here before the rollback. A guest's
 -- book() is one new booking with its units, the guest's name and actor guest; the manager's approval
 -- is one change pending_approval → confirmed by that manager; erasing the client blanks the name.
 begin;
@@ -16,6 +17,7 @@ select :'request'::jsonb ->> 'id' as request_id \gset
 set local role postgres;
 select is_empty($$ select 1 from public.staff_events $$, 'nothing is written before commit');
 set constraints all immediate;
+select tablehold.publish_staff_events(tests.venue_id('the-vault'));
 
 select results_eq($$ select previous_status::text, status::text from public.staff_events order by id $$,
   $$ values (null, 'pending_approval') $$, 'the guest''s request is one new booking, pending approval');
@@ -32,6 +34,7 @@ select tests.authenticate_as_seed_user('manager@the-vault.test');
 select public.approve(:'request_id') ->> 'status' as approved \gset
 set constraints all immediate;
 select tests.clear_authentication();
+select tablehold.publish_staff_events(tests.venue_id('the-vault'));
 select results_eq($$ select seq - min(seq) over (), previous_status::text, status::text, units, actor_role, actor_user_id
                      from public.staff_events order by seq $$,
   $$ values (0::bigint, null, 'pending_approval', '{mezzanine}'::text[], 'guest', null::uuid),
