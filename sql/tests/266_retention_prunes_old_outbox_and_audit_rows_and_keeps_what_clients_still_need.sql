@@ -5,7 +5,7 @@
 -- latest event of each key of a night that can still change, however old (the engine continues the
 -- key from it), and everything younger than its window. Only trusted callers may prune.
 begin;
-select plan(15);
+select plan(16);
 select tests.freeze_time('2026-10-01 12:00Z');
 
 -- a night long over: one event, written on 2026-10-01
@@ -24,7 +24,8 @@ select public.book(p_venue_id => tests.venue_id('the-vault'), p_party_size => 2,
 -- a change of today: young
 select from public.book(p_venue_id => tests.venue_id('copper-bar'), p_party_size => 2, p_date => '2026-11-28',
   p_unit_ids => array[tests.unit_id('copper-bar', 'table')], p_guest => '{"name": "New", "email": "new@example.com"}');
-set constraints all immediate;  -- the staff feed lines are written at commit
+set constraints all immediate;  -- the staff feed lines are written at commit,
+select from tablehold.publish_staff_events();  -- and numbered after it
 
 -- age the rows as if time had passed (the guards stand down for the engine flag only)
 select from set_config('tablehold.engine', 'on', true);
@@ -40,6 +41,9 @@ create view pg_temp.vault_versions as
   select array_agg(version order by version) as versions from public.availability_events
    where venue_id = tests.venue_id('the-vault') and service_date = '2026-11-27';
 select is((select versions from pg_temp.vault_versions), array[1, 2, 3]::bigint[], 'the night ahead has three events, ten days old');
+select ok((select count(*) from public.staff_events where booking_id = :'first') > 0
+          and (select count(*) from tablehold.audit_log where entity_id = :'first') > 0,
+  'the first booking has staff feed lines and audit rows, 40 days and 400 days old');
 select count(*)::int as staff_before from public.staff_events \gset
 select count(*)::int as events_before from public.availability_events \gset
 select count(*)::int as audit_before from tablehold.audit_log \gset
