@@ -185,7 +185,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       if (!choice) continue; // sold out for now: browse again later
       const guest = { name: `Load guest ${vu}`, email: `loadtest-${runId}-${vu}-${iteration}@example.test`, date_of_birth: '1990-04-01' };
       const held = await client.call('POST hold', 'POST', 'hold/v1', { venue_id: o.venueId, date, guest, ...choice },
-        { 'idempotency-key': `loadtest-${runId}-${vu}-${iteration}` });
+        { 'idempotency-key': crypto.randomUUID() }); // anonymous guests send random UUID keys
       if (held.status !== 201) continue;
       const { id, manage_token: token } = held.body.data;
       await think();

@@ -73,6 +73,15 @@ begin
   perform set_config('request.jwt.claims', '{"role": "service_role"}', true);
 end $$;
 
+/** Acts as an assistant's API key (an id from public.api_key_create) until the transaction ends:
+ *  role authenticated with the key in the claims and no user, as the Edge Functions run its requests. */
+create function tests.authenticate_as_api_key(p_api_key_id text)
+returns void language plpgsql as $$
+begin
+  perform set_config('role', 'authenticated', true);
+  perform set_config('request.jwt.claims', jsonb_build_object('role', 'authenticated', 'api_key_id', p_api_key_id)::text, true);
+end $$;
+
 /** Back to the connecting role with no claims. */
 create function tests.clear_authentication()
 returns void language plpgsql as $$

@@ -317,10 +317,38 @@ $$;
 ALTER FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
 
 --
+-- Name: availability_etag(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform tablehold.availability_venue(p_venue_id, p_date, p_slot, p_party_size);
+  perform public.refresh_channel(p_venue_id, p_date);
+  if tablehold.caller_rank(p_venue_id) >= 1 then
+    return tablehold.staff_etag(public.availability(p_venue_id, p_date, p_slot, p_party_size, p_start));
+  end if;
+  return tablehold.guest_etag(
+    (select c.version from tablehold.channels c where c.venue_id = p_venue_id and c.service_date = p_date),
+    (select cv.version from tablehold.config_versions cv where cv.venue_id = p_venue_id));
+end;
+$$;
+
+ALTER FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: FUNCTION availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: COMMENT; Schema: public; Owner: postgres
+--
+
+COMMENT ON FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) IS 'The availability ETag for the caller: "g<channel version>.<configuration version>" for the guest view, "s<digest>" for the staff view; compared with If-None-Match before any snapshot work.';
+
+--
 -- Name: availability_text(uuid, date, text, integer, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
-CREATE FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, OUT version bigint, OUT snapshot text) RETURNS record
+CREATE FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text DEFAULT NULL::text, p_party_size integer DEFAULT NULL::integer, p_start timestamp with time zone DEFAULT NULL::timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) RETURNS record
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -329,25 +357,32 @@ declare
   v_row tablehold.snapshot_cache;
   v_snapshot jsonb;
 begin
-  if p_slot is null and p_party_size is null and p_start is null and tablehold.caller_rank(p_venue_id) < 1 then
+  -- WARNING: only the guest view may come from the cache (public.availability says why)
+  if tablehold.caller_rank(p_venue_id) < 1 then
     v_row := tablehold.cached_night_snapshot(v_venue, p_date);
     version := v_row.version;
-    snapshot := '{"as_of": ' || to_jsonb(tablehold.clock())::text || ', ' || right(v_row.snapshot_text, -1);
+    etag := tablehold.guest_etag(v_row.version, v_row.config_version);
+    if p_slot is null and p_party_size is null and p_start is null then
+      snapshot := '{"as_of": ' || to_jsonb(tablehold.clock())::text || ', ' || right(v_row.snapshot_text, -1);
+    else
+      snapshot := tablehold.snapshot_for(v_venue, v_row.snapshot, tablehold.clock(), p_slot, p_party_size, p_start)::text;
+    end if;
     return;
   end if;
   v_snapshot := public.availability(p_venue_id, p_date, p_slot, p_party_size, p_start);
   version := (v_snapshot ->> 'version')::bigint;
   snapshot := v_snapshot::text;
+  etag := tablehold.staff_etag(v_snapshot);
 end;
 $$;
 
-ALTER FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) OWNER TO postgres;
+ALTER FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) OWNER TO postgres;
 
 --
--- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: COMMENT; Schema: public; Owner: postgres
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) IS 'public.availability as JSON text with its channel version apart, for the Edge route: a guest''s whole night passes through from the cache without being serialized again.';
+COMMENT ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) IS 'public.availability as JSON text with its channel version and ETag apart, for the Edge route: a guest''s whole night passes through from the cache without being serialized again.';
 
 --
 -- Name: available_times(uuid, date, integer); Type: FUNCTION; Schema: public; Owner: postgres
@@ -363,6 +398,7 @@ declare
   v_now timestamptz := tablehold.clock();
 begin
   v_venue := tablehold.venue(p_venue_id);
+  perform tablehold.require_api_scope(p_venue_id, 'read');
   if p_date is null then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
   end if;
@@ -492,8 +528,8 @@ CREATE FUNCTION public.book(p_venue_id uuid, p_party_size integer, p_date date D
     AS $$
 begin
   return tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
-    p_guest, p_client_id, p_source, p_idempotency_key, p_seen_version, p_special_requests, p_occasion,
-    p_payment_ref, p_override, true);
+    p_guest, p_client_id, p_source, tablehold.caller_idempotency_key(p_idempotency_key), p_seen_version,
+    p_special_requests, p_occasion, p_payment_ref, p_override, true);
 end;
 $$;
 
@@ -539,6 +575,25 @@ $$;
 ALTER FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) OWNER TO postgres;
 
 --
+-- Name: channel_resumable(uuid, date, bigint); Type: FUNCTION; Schema: public; Owner: postgres
+--
+
+CREATE FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform tablehold.availability_venue(p_venue_id, p_date, null, null);
+  return p_after >= coalesce((select p.through_version from tablehold.outbox_pruned p
+                               where p.venue_id = p_venue_id and p.service_date = p_date), 0)
+     and p_after <= coalesce((select c.version from tablehold.channels c
+                               where c.venue_id = p_venue_id and c.service_date = p_date), 0);
+end;
+$$;
+
+ALTER FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) OWNER TO postgres;
+
+--
 -- Name: channel_version(uuid, date); Type: FUNCTION; Schema: public; Owner: postgres
 --
 
@@ -547,6 +602,7 @@ CREATE FUNCTION public.channel_version(p_venue_id uuid, p_date date) RETURNS big
     SET search_path TO ''
     AS $$
 begin
+  perform tablehold.availability_venue(p_venue_id, p_date, null, null);
   perform public.refresh_channel(p_venue_id, p_date);
   return coalesce((select c.version from tablehold.channels c where c.venue_id = p_venue_id and c.service_date = p_date), 0);
 end;
@@ -558,7 +614,7 @@ ALTER FUNCTION public.channel_version(p_venue_id uuid, p_date date) OWNER TO pos
 -- Name: FUNCTION channel_version(p_venue_id uuid, p_date date); Type: COMMENT; Schema: public; Owner: postgres
 --
 
-COMMENT ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) IS 'A channel''s version after expiring its lapsed holds: the availability ETag, compared before any snapshot work.';
+COMMENT ON FUNCTION public.channel_version(p_venue_id uuid, p_date date) IS 'A channel''s version after expiring its lapsed holds: where a live stream starts or resumes.';
 
 --
 -- Name: client_create(uuid, text, text, text, date, text, text[], uuid); Type: FUNCTION; Schema: public; Owner: postgres
@@ -569,10 +625,16 @@ CREATE FUNCTION public.client_create(p_venue_id uuid, p_name text, p_email text 
     SET search_path TO ''
     AS $$
 declare
+  c_trusted constant int := 4;  -- tablehold.caller_rank: the service role, or a trusted database session
   v_client tablehold.clients;
 begin
   perform tablehold.venue(p_venue_id);
   perform tablehold.require_rank(p_venue_id, 1);
+  if p_user_id is not null and p_user_id is distinct from tablehold.actor_id()
+     and tablehold.caller_rank(p_venue_id) < c_trusted then
+    perform tablehold.fail('FORBIDDEN', jsonb_build_object('field', 'user_id',
+      'problem', 'only the service role or the user themselves may link a client to a user'));
+  end if;
   begin
     insert into tablehold.clients (venue_id, name, email, phone, date_of_birth, notes, tags, user_id)
     values (p_venue_id, trim(p_name), nullif(trim(p_email), ''), nullif(trim(p_phone), ''), p_date_of_birth,
@@ -773,8 +835,8 @@ CREATE FUNCTION public.hold(p_venue_id uuid, p_party_size integer, p_date date D
     AS $$
 begin
   return tablehold.place_booking(p_venue_id, p_party_size, p_date, p_slot, p_start, p_unit_ids, p_area_id,
-    p_guest, p_client_id, p_source, p_idempotency_key, p_seen_version, p_special_requests, p_occasion,
-    null, p_override, false);
+    p_guest, p_client_id, p_source, tablehold.caller_idempotency_key(p_idempotency_key), p_seen_version,
+    p_special_requests, p_occasion, null, p_override, false);
 end;
 $$;
 
@@ -832,6 +894,16 @@ begin
      is distinct from (v_booking.status, v_booking.service_date, v_booking.during, v_booking.party_size) then
     -- it changed between the first read and the locks: run the whole transaction again
     raise exception using errcode = 'serialization_failure', message = 'the booking changed concurrently; retry';
+  end if;
+  -- nothing to change (the same party, night, slot, time and tables): answer the booking as it
+  -- stands and write nothing, no superseded allocation, event, audit row or staff feed line
+  if (v_party, v_plan.service_date, v_plan.slot_id, v_plan.during)
+       is not distinct from (v_locked.party_size, v_locked.service_date, v_locked.slot_id, v_locked.during)
+     and (p_unit_ids is null
+          or (select array_agg(distinct u order by u) from unnest(p_unit_ids) u)
+             = (select array_agg(distinct u order by u) from unnest(v_units) u)) then
+    perform set_config('tablehold.override', 'false', true);
+    return tablehold.booking_json(v_booking.id);
   end if;
   -- free the old inventory, then take the new: the booking never counts against itself
   -- engine writes: the booking's own allocations are superseded and its time moved together
@@ -998,6 +1070,7 @@ declare
   v_venue tablehold.venues := tablehold.venue(p_venue_id);
   v_plan tablehold.booking_plan;
 begin
+  perform tablehold.require_api_scope(p_venue_id, 'read');
   if p_party_size is null or p_party_size < v_venue.min_party or p_party_size > v_venue.max_party then
     perform tablehold.fail('INVALID_PARTY_SIZE', jsonb_build_object('min_party', v_venue.min_party, 'max_party', v_venue.max_party));
   end if;
@@ -1116,13 +1189,11 @@ ALTER FUNCTION public.venue_metrics(p_venue_id uuid, p_from date, p_to date) OWN
 CREATE FUNCTION tablehold.actor_id() RETURNS uuid
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
-    AS $_$
-declare
-  v_sub text := tablehold.jwt() ->> 'sub';
+    AS $$
 begin
-  return case when v_sub ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then v_sub::uuid end;
+  return case when tablehold.caller_kind() = 'user' then (tablehold.jwt() ->> 'sub')::uuid end;
 end;
-$_$;
+$$;
 
 ALTER FUNCTION tablehold.actor_id() OWNER TO postgres;
 
@@ -1135,18 +1206,16 @@ CREATE FUNCTION tablehold.actor_label(p_venue_id uuid) RETURNS text
     SET search_path TO ''
     AS $$
 declare
-  v_role text := tablehold.jwt_role();
+  v_kind text := tablehold.caller_kind();
 begin
-  if tablehold.api_key_id() is not null then
+  if v_kind = 'api_key' then
     return 'assistant';
-  elsif v_role is null then
-    return 'database';
-  elsif v_role = 'service_role' then
-    return 'service';
+  elsif v_kind = 'service' then
+    return case when 'service_role' in (tablehold.jwt_role(), tablehold.db_role()) then 'service' else 'database' end;
   end if;
   return case tablehold.caller_rank(p_venue_id)
     when 3 then 'owner' when 2 then 'manager' when 1 then 'host'
-    else case when tablehold.actor_id() is not null then 'customer' else 'guest' end end;
+    else case when v_kind = 'user' then 'customer' else 'guest' end end;
 end;
 $$;
 
@@ -1160,8 +1229,10 @@ CREATE FUNCTION tablehold.actor_role() RETURNS text
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  v_db text := tablehold.db_role();
 begin
-  return coalesce(tablehold.jwt_role(), session_user::text);
+  return case when v_db in ('anon', 'authenticated') then v_db else coalesce(tablehold.jwt_role(), v_db) end;
 end;
 $$;
 
@@ -1478,6 +1549,7 @@ begin
        (p_manage_token is not null and p_booking.manage_token_hash = tablehold.token_hash(p_manage_token))
        or (tablehold.actor_id() is not null and exists (
          select 1 from tablehold.clients c where c.id = p_booking.client_id and c.user_id = tablehold.actor_id()))) then
+    perform tablehold.require_api_scope(p_booking.venue_id, 'book');
     return;
   end if;
   if v_rank < 1 then
@@ -1585,6 +1657,7 @@ CREATE FUNCTION tablehold.availability_venue(p_venue_id uuid, p_date date, p_slo
 declare
   v_venue tablehold.venues := tablehold.venue(p_venue_id);
 begin
+  perform tablehold.require_api_scope(p_venue_id, 'read');
   if p_date is null then
     perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'date', 'problem', 'date is required'));
   end if;
@@ -1805,6 +1878,90 @@ ALTER FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date 
 COMMENT ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) IS 'The guest snapshot of a night from tablehold.snapshot_cache while it is current, else computed and cached.';
 
 --
+-- Name: caller_idempotency_key(text); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.caller_idempotency_key(p_key text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  c_uuid_v4 constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+  v_kind text;
+  v_identity text;
+begin
+  if p_key is null then
+    return null;
+  end if;
+  if length(p_key) not between 1 and 200 then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'idempotency_key', 'problem', '1 to 200 characters'));
+  end if;
+  v_kind := tablehold.caller_kind();
+  if v_kind = 'anon' and p_key !~* c_uuid_v4 then
+    perform tablehold.fail('INVALID_REQUEST', jsonb_build_object('field', 'idempotency_key',
+      'problem', 'anonymous callers must send a random UUID (version 4) as the idempotency key'));
+  end if;
+  v_identity := case v_kind
+    when 'service' then 'service'
+    when 'api_key' then 'api_key:' || (tablehold.jwt() ->> 'api_key_id')
+    when 'user' then 'user:' || tablehold.actor_id()
+    else 'anon' end;
+  return encode(extensions.digest(convert_to(v_identity || E'\n' || p_key, 'UTF8'), 'sha256'), 'hex');
+end;
+$_$;
+
+ALTER FUNCTION tablehold.caller_idempotency_key(p_key text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION caller_idempotency_key(p_key text); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.caller_idempotency_key(p_key text) IS 'The idempotency key as stored on a booking: sha256 of the caller''s identity and the key. Anonymous callers must send a random UUID (v4).';
+
+--
+-- Name: caller_kind(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.caller_kind() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_db text := tablehold.db_role();
+  v_role text;
+begin
+  if v_db = 'service_role' then
+    return 'service';
+  elsif v_db in ('anon', 'authenticated') then
+    v_role := v_db;  -- the claims may say which user; they never raise the role
+  elsif pg_has_role(v_db, 'postgres', 'member') then
+    v_role := tablehold.jwt_role();
+    if coalesce(v_role, 'service_role') = 'service_role' then
+      return 'service';
+    end if;
+  else
+    return 'anon';
+  end if;
+  if v_role = 'authenticated' then
+    if tablehold.jwt() ->> 'api_key_id' is not null then
+      return 'api_key';
+    elsif (tablehold.jwt() ->> 'sub') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      return 'user';
+    end if;
+  end if;
+  return 'anon';
+end;
+$_$;
+
+ALTER FUNCTION tablehold.caller_kind() OWNER TO postgres;
+
+--
+-- Name: FUNCTION caller_kind(); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.caller_kind() IS 'Who is calling: service (trusted), api_key, user or anon; decided by the database role first, then the JWT claims. An API role (anon, authenticated) without claims is anon, never trusted.';
+
+--
 -- Name: caller_rank(uuid); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -1813,20 +1970,20 @@ CREATE FUNCTION tablehold.caller_rank(p_venue_id uuid) RETURNS integer
     SET search_path TO ''
     AS $$
 declare
-  v_role text := tablehold.jwt_role();
+  c_trusted constant int := 4;
+  c_host constant int := 1;
+  v_kind text := tablehold.caller_kind();
   v_uid uuid;
   v_rank int;
 begin
-  if coalesce(v_role, 'service_role') = 'service_role' then
-    return 4;
-  end if;
-  if tablehold.jwt() ->> 'api_key_id' is not null then
-    return case when 'manage' = any (tablehold.api_key_scopes(p_venue_id)) then 1 else 0 end;
-  end if;
-  v_uid := tablehold.actor_id();
-  if v_role <> 'authenticated' or v_uid is null then
+  if v_kind = 'service' then
+    return c_trusted;
+  elsif v_kind = 'api_key' then
+    return case when 'manage' = any (tablehold.api_key_scopes(p_venue_id)) then c_host else 0 end;
+  elsif v_kind <> 'user' then
     return 0;
   end if;
+  v_uid := tablehold.actor_id();
   select max(case sm.role when 'owner' then 3 when 'manager' then 2 else 1 end) into v_rank
     from tablehold.staff_members sm
     join tablehold.venues v on v.id = p_venue_id
@@ -2213,6 +2370,21 @@ $$;
 ALTER FUNCTION tablehold.clock() OWNER TO postgres;
 
 --
+-- Name: db_role(); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.db_role() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return coalesce(nullif(current_setting('role', true), 'none'), session_user::text);
+end;
+$$;
+
+ALTER FUNCTION tablehold.db_role() OWNER TO postgres;
+
+--
 -- Name: emit_unit_events(uuid, date, tstzrange, text, tablehold.units); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -2515,6 +2687,19 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.fail(p_code text, p_context jsonb) OWNER TO postgres;
+
+--
+-- Name: guest_etag(bigint, bigint); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.guest_etag(p_version bigint, p_config_version bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select '"g' || coalesce(p_version, 0) || '.' || coalesce(p_config_version, 0) || '"';
+$$;
+
+ALTER FUNCTION tablehold.guest_etag(p_version bigint, p_config_version bigint) OWNER TO postgres;
 
 --
 -- Name: in_engine(); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3315,6 +3500,104 @@ $$;
 ALTER FUNCTION tablehold.prune_booking_origins() OWNER TO postgres;
 
 --
+-- Name: prune_history(integer); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.prune_history(p_limit integer DEFAULT 5000) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  c_trusted constant int := 4;  -- tablehold.caller_rank: the service role, or a trusted database session
+  v_now timestamptz := tablehold.clock();
+  v_limit int := greatest(coalesce(p_limit, 5000), 1);
+  v_keep tablehold.retention;
+  v_events int;
+  v_staff int;
+  v_audit int;
+  v_was text;
+begin
+  perform tablehold.require_rank(null, c_trusted);
+  select * into strict v_keep from tablehold.retention;
+  v_was := tablehold.engine_on();  -- the outbox's guards stand down for the engine only
+  with doomed as (
+    select e.id from public.availability_events e
+     where e.occurred_at < v_now - greatest(v_keep.availability_events, v_keep.resume_window)
+       and (-- the night is over (a service day ends within two days of its date in any time zone),
+            -- and was over before the window began: no key of it will change again
+            e.service_date < ((v_now - v_keep.availability_events) at time zone 'UTC')::date - 2
+            -- or a later event of the same key carries its state on
+            or exists (select 1 from public.availability_events n
+                        where n.venue_id = e.venue_id and n.service_date = e.service_date and n.unit_id = e.unit_id
+                          and n.starts_at = e.starts_at and n.ends_at = e.ends_at and n.version > e.version))
+     limit v_limit
+  ), gone as (
+    delete from public.availability_events e using doomed d where e.id = d.id returning e.venue_id, e.service_date, e.version
+  ), marked as (
+    insert into tablehold.outbox_pruned as p (venue_id, service_date, through_version)
+    select g.venue_id, g.service_date, max(g.version) from gone g group by g.venue_id, g.service_date
+    on conflict (venue_id, service_date) do update set through_version = greatest(p.through_version, excluded.through_version)
+    returning 1
+  )
+  select count(*) into v_events from gone;
+
+  with doomed as (
+    select e.id from public.staff_events e
+     where e.occurred_at < v_now - greatest(v_keep.staff_events, v_keep.resume_window)
+     limit v_limit
+  ), gone as (
+    delete from public.staff_events e using doomed d where e.id = d.id returning 1
+  )
+  select count(*) into v_staff from gone;
+
+  with doomed as (
+    select l.id from tablehold.audit_log l where l.at < v_now - v_keep.audit_log limit v_limit
+  ), gone as (
+    delete from tablehold.audit_log l using doomed d where l.id = d.id returning 1
+  )
+  select count(*) into v_audit from gone;
+  v_was := tablehold.engine_restore(v_was);
+  return jsonb_build_object('availability_events', v_events, 'staff_events', v_staff, 'audit_log', v_audit);
+end;
+$$;
+
+ALTER FUNCTION tablehold.prune_history(p_limit integer) OWNER TO postgres;
+
+--
+-- Name: FUNCTION prune_history(p_limit integer); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.prune_history(p_limit integer) IS 'One batch of the retention job: the outbox and audit rows past their windows (tablehold.retention), never an event younger than the resume window nor the latest event of a key whose night can still change.';
+
+--
+-- Name: prune_history_in_batches(integer, integer); Type: PROCEDURE; Schema: tablehold; Owner: postgres
+--
+
+CREATE PROCEDURE tablehold.prune_history_in_batches(IN p_batch_size integer DEFAULT 5000, IN p_max_batches integer DEFAULT 200)
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_batch int := greatest(coalesce(p_batch_size, 5000), 1);
+  v_done jsonb;
+begin
+  for i in 1 .. greatest(coalesce(p_max_batches, 200), 1) loop
+    v_done := tablehold.prune_history(v_batch);
+    commit;
+    exit when (v_done ->> 'availability_events')::int < v_batch and (v_done ->> 'staff_events')::int < v_batch
+          and (v_done ->> 'audit_log')::int < v_batch;
+  end loop;
+end;
+$$;
+
+ALTER PROCEDURE tablehold.prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer) OWNER TO postgres;
+
+--
+-- Name: PROCEDURE prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON PROCEDURE tablehold.prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer) IS 'The pg_cron job tablehold-prune-history: tablehold.prune_history in committed batches.';
+
+--
 -- Name: prune_idempotency_keys(); Type: FUNCTION; Schema: tablehold; Owner: postgres
 --
 
@@ -3490,19 +3773,28 @@ CREATE FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text) RETUR
     SET search_path TO ''
     AS $$
 declare
+  c_ranked constant text[] := array['read', 'book', 'manage'];  -- each scope includes the ones before it
   v_scopes text[];
 begin
   if tablehold.jwt() ->> 'api_key_id' is null then
     return;
   end if;
   v_scopes := tablehold.api_key_scopes(p_venue_id);
-  if v_scopes is null or not (p_scope = any (v_scopes) or 'manage' = any (v_scopes)) then
+  if v_scopes is null or not exists (
+       select 1 from unnest(v_scopes) s
+        where array_position(c_ranked, s) >= array_position(c_ranked, p_scope)) then
     perform tablehold.fail('FORBIDDEN', jsonb_build_object('required_scope', p_scope));
   end if;
 end;
 $$;
 
 ALTER FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text) OWNER TO postgres;
+
+--
+-- Name: FUNCTION require_api_scope(p_venue_id uuid, p_scope text); Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON FUNCTION tablehold.require_api_scope(p_venue_id uuid, p_scope text) IS 'For API-key callers: FORBIDDEN unless the key belongs to the venue and carries the scope or a higher one (read < book < manage).';
 
 --
 -- Name: require_named_units(tablehold.units[], uuid[]); Type: FUNCTION; Schema: tablehold; Owner: postgres
@@ -3773,6 +4065,19 @@ end;
 $$;
 
 ALTER FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) OWNER TO postgres;
+
+--
+-- Name: staff_etag(jsonb); Type: FUNCTION; Schema: tablehold; Owner: postgres
+--
+
+CREATE FUNCTION tablehold.staff_etag(p_snapshot jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select '"s' || md5((p_snapshot - 'as_of')::text) || '"';
+$$;
+
+ALTER FUNCTION tablehold.staff_etag(p_snapshot jsonb) OWNER TO postgres;
 
 --
 -- Name: staff_events; Type: TABLE; Schema: public; Owner: postgres
@@ -5225,6 +5530,24 @@ ALTER TABLE tablehold.operators OWNER TO postgres;
 COMMENT ON TABLE tablehold.operators IS 'The business that owns one or more venues.';
 
 --
+-- Name: outbox_pruned; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.outbox_pruned (
+    venue_id uuid NOT NULL,
+    service_date date NOT NULL,
+    through_version bigint NOT NULL
+);
+
+ALTER TABLE tablehold.outbox_pruned OWNER TO postgres;
+
+--
+-- Name: TABLE outbox_pruned; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.outbox_pruned IS 'Per channel, the highest availability event version the retention job deleted: a stream may resume after a version at or above it with nothing missing (public.channel_resumable). Only the engine writes it.';
+
+--
 -- Name: pacing_rules; Type: TABLE; Schema: tablehold; Owner: postgres
 --
 
@@ -5302,6 +5625,30 @@ COMMENT ON TABLE tablehold.refusals IS 'Refused booking attempts per venue, day 
 --
 
 COMMENT ON COLUMN tablehold.refusals.shard IS 'Which of 16 counters of the (venue, day, code, stale) this row is: the recording connection''s backend pid modulo 16, so concurrent refusals rarely update one row. Sum over shards to read a count.';
+
+--
+-- Name: retention; Type: TABLE; Schema: tablehold; Owner: postgres
+--
+
+CREATE TABLE tablehold.retention (
+    singleton boolean DEFAULT true NOT NULL,
+    resume_window interval DEFAULT '24:00:00'::interval NOT NULL,
+    availability_events interval DEFAULT '7 days'::interval NOT NULL,
+    staff_events interval DEFAULT '30 days'::interval NOT NULL,
+    audit_log interval DEFAULT '365 days'::interval NOT NULL,
+    CONSTRAINT retention_audit_log_check CHECK ((audit_log >= '1 day'::interval)),
+    CONSTRAINT retention_outbox_check CHECK (((availability_events >= resume_window) AND (staff_events >= resume_window))),
+    CONSTRAINT retention_resume_window_check CHECK ((resume_window >= '00:01:00'::interval)),
+    CONSTRAINT retention_singleton_check CHECK (singleton)
+);
+
+ALTER TABLE tablehold.retention OWNER TO postgres;
+
+--
+-- Name: TABLE retention; Type: COMMENT; Schema: tablehold; Owner: postgres
+--
+
+COMMENT ON TABLE tablehold.retention IS 'How long the outbox and the audit trail are kept (one row; edit its columns): resume_window, how long a client may reconnect with Last-Event-ID and be replayed what it missed, and per table the age beyond which tablehold.prune_history deletes rows. The outbox windows are never shorter than the resume window.';
 
 --
 -- Name: staff_events_pending; Type: TABLE; Schema: tablehold; Owner: postgres
@@ -5681,6 +6028,13 @@ ALTER TABLE ONLY tablehold.operators
     ADD CONSTRAINT operators_slug_key UNIQUE (slug);
 
 --
+-- Name: outbox_pruned outbox_pruned_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.outbox_pruned
+    ADD CONSTRAINT outbox_pruned_pkey PRIMARY KEY (venue_id, service_date);
+
+--
 -- Name: pacing_rules pacing_rules_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
 --
 
@@ -5707,6 +6061,13 @@ ALTER TABLE ONLY tablehold.rate_counters
 
 ALTER TABLE ONLY tablehold.refusals
     ADD CONSTRAINT refusals_pkey PRIMARY KEY (venue_id, day, code, stale, shard);
+
+--
+-- Name: retention retention_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE ONLY tablehold.retention
+    ADD CONSTRAINT retention_pkey PRIMARY KEY (singleton);
 
 --
 -- Name: slots slots_pkey; Type: CONSTRAINT; Schema: tablehold; Owner: postgres
@@ -5806,6 +6167,18 @@ ALTER TABLE ONLY tablehold.venues
 CREATE INDEX availability_events_key_idx ON public.availability_events USING btree (venue_id, service_date, unit_id, starts_at, ends_at, version DESC);
 
 --
+-- Name: availability_events_occurred_brin; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX availability_events_occurred_brin ON public.availability_events USING brin (occurred_at) WITH (autosummarize='on');
+
+--
+-- Name: staff_events_occurred_brin; Type: INDEX; Schema: public; Owner: postgres
+--
+
+CREATE INDEX staff_events_occurred_brin ON public.staff_events USING brin (occurred_at) WITH (autosummarize='on');
+
+--
 -- Name: allocations_booking_idx; Type: INDEX; Schema: tablehold; Owner: postgres
 --
 
@@ -5834,6 +6207,12 @@ CREATE INDEX allocations_venue_date_idx ON tablehold.allocations USING btree (ve
 --
 
 CREATE INDEX api_keys_venue_idx ON tablehold.api_keys USING btree (venue_id);
+
+--
+-- Name: audit_log_at_brin; Type: INDEX; Schema: tablehold; Owner: postgres
+--
+
+CREATE INDEX audit_log_at_brin ON tablehold.audit_log USING brin (at) WITH (autosummarize='on');
 
 --
 -- Name: audit_log_entity_idx; Type: INDEX; Schema: tablehold; Owner: postgres
@@ -6082,6 +6461,30 @@ CREATE TRIGGER tg_opening_hours__before_write BEFORE INSERT OR UPDATE OF venue_i
 CREATE TRIGGER tg_opening_hours__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.opening_hours FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
 
 --
+-- Name: outbox_pruned tg_outbox_pruned__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_outbox_pruned__guard BEFORE INSERT OR DELETE OR UPDATE ON tablehold.outbox_pruned FOR EACH ROW WHEN ((NOT tablehold.in_engine())) EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: it says which events the retention job deleted', 'nothing: tablehold.prune_history keeps it');
+
+--
+-- Name: outbox_pruned tg_outbox_pruned__guard_truncate; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_outbox_pruned__guard_truncate BEFORE TRUNCATE ON tablehold.outbox_pruned FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('only the engine writes this table: it says which events the retention job deleted', 'nothing: tablehold.prune_history keeps it');
+
+--
+-- Name: retention tg_retention__guard; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_retention__guard BEFORE DELETE ON tablehold.retention FOR EACH ROW EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('the retention windows are one row the pruning job reads', 'update its columns');
+
+--
+-- Name: retention tg_retention__guard_truncate; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_retention__guard_truncate BEFORE TRUNCATE ON tablehold.retention FOR EACH STATEMENT EXECUTE FUNCTION tablehold.tg_refuse_direct_edit('the retention windows are one row the pruning job reads', 'update its columns');
+
+--
 -- Name: slots tg_slots__before_write; Type: TRIGGER; Schema: tablehold; Owner: postgres
 --
 
@@ -6134,6 +6537,12 @@ CREATE TRIGGER tg_staff_feeds__guard_truncate BEFORE TRUNCATE ON tablehold.staff
 --
 
 CREATE TRIGGER tg_staff_members__audit AFTER INSERT OR DELETE OR UPDATE ON tablehold.staff_members FOR EACH ROW EXECUTE FUNCTION tablehold.tg_audit();
+
+--
+-- Name: turn_times tg_turn_times__config; Type: TRIGGER; Schema: tablehold; Owner: postgres
+--
+
+CREATE TRIGGER tg_turn_times__config AFTER INSERT OR DELETE OR UPDATE ON tablehold.turn_times FOR EACH ROW EXECUTE FUNCTION tablehold.tg_config__bump('venue_id');
 
 --
 -- Name: units tg_units__after_update; Type: TRIGGER; Schema: tablehold; Owner: postgres
@@ -6657,10 +7066,22 @@ CREATE POLICY "only the server reads pending staff events" ON tablehold.staff_ev
 CREATE POLICY "only the server reads rate counters" ON tablehold.rate_counters FOR SELECT TO service_role USING (true);
 
 --
+-- Name: retention only the server reads the retention windows; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads the retention windows" ON tablehold.retention FOR SELECT TO service_role USING (true);
+
+--
 -- Name: snapshot_cache only the server reads the snapshot cache; Type: POLICY; Schema: tablehold; Owner: postgres
 --
 
 CREATE POLICY "only the server reads the snapshot cache" ON tablehold.snapshot_cache FOR SELECT TO service_role USING (true);
+
+--
+-- Name: outbox_pruned only the server reads what was pruned; Type: POLICY; Schema: tablehold; Owner: postgres
+--
+
+CREATE POLICY "only the server reads what was pruned" ON tablehold.outbox_pruned FOR SELECT TO service_role USING (true);
 
 --
 -- Name: opening_exceptions; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -6681,6 +7102,12 @@ ALTER TABLE tablehold.opening_hours ENABLE ROW LEVEL SECURITY;
 ALTER TABLE tablehold.operators ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: outbox_pruned; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.outbox_pruned ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: pacing_rules; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
 --
 
@@ -6697,6 +7124,12 @@ ALTER TABLE tablehold.rate_counters ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE tablehold.refusals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: retention; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
+--
+
+ALTER TABLE tablehold.retention ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: slots; Type: ROW SECURITY; Schema: tablehold; Owner: postgres
@@ -6831,13 +7264,22 @@ GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot t
 GRANT ALL ON FUNCTION public.availability(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO authenticated;
 
 --
--- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text); Type: ACL; Schema: public; Owner: postgres
+-- Name: FUNCTION availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone); Type: ACL; Schema: public; Owner: postgres
 --
 
-REVOKE ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO service_role;
-GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO anon;
-GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text) TO authenticated;
+REVOKE ALL ON FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
+GRANT ALL ON FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO anon;
+GRANT ALL ON FUNCTION public.availability_etag(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone) TO authenticated;
+
+--
+-- Name: FUNCTION availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) TO service_role;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) TO anon;
+GRANT ALL ON FUNCTION public.availability_text(p_venue_id uuid, p_date date, p_slot text, p_party_size integer, p_start timestamp with time zone, OUT version bigint, OUT snapshot text, OUT etag text) TO authenticated;
 
 --
 -- Name: FUNCTION available_times(p_venue_id uuid, p_date date, p_party_size integer); Type: ACL; Schema: public; Owner: postgres
@@ -6882,6 +7324,15 @@ REVOKE ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_r
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO service_role;
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO anon;
 GRANT ALL ON FUNCTION public.cancel(p_booking_id uuid, p_manage_token text, p_reason text) TO authenticated;
+
+--
+-- Name: FUNCTION channel_resumable(p_venue_id uuid, p_date date, p_after bigint); Type: ACL; Schema: public; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) TO service_role;
+GRANT ALL ON FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) TO anon;
+GRANT ALL ON FUNCTION public.channel_resumable(p_venue_id uuid, p_date date, p_after bigint) TO authenticated;
 
 --
 -- Name: FUNCTION channel_version(p_venue_id uuid, p_date date); Type: ACL; Schema: public; Owner: postgres
@@ -7216,6 +7667,20 @@ REVOKE ALL ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues,
 GRANT ALL ON FUNCTION tablehold.cached_night_snapshot(p_venue tablehold.venues, p_date date) TO service_role;
 
 --
+-- Name: FUNCTION caller_idempotency_key(p_key text); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.caller_idempotency_key(p_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.caller_idempotency_key(p_key text) TO service_role;
+
+--
+-- Name: FUNCTION caller_kind(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.caller_kind() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.caller_kind() TO service_role;
+
+--
 -- Name: FUNCTION caller_rank(p_venue_id uuid); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7308,6 +7773,13 @@ REVOKE ALL ON FUNCTION tablehold.clock() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.clock() TO service_role;
 
 --
+-- Name: FUNCTION db_role(); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.db_role() FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.db_role() TO service_role;
+
+--
 -- Name: FUNCTION emit_unit_events(p_unit_id uuid, p_service_date date, p_window tstzrange, p_reason text, p_before tablehold.units); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7376,6 +7848,13 @@ GRANT ALL ON FUNCTION tablehold.expire_stale_holds(p_unit_id uuid, p_window tstz
 
 REVOKE ALL ON FUNCTION tablehold.fail(p_code text, p_context jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.fail(p_code text, p_context jsonb) TO service_role;
+
+--
+-- Name: FUNCTION guest_etag(p_version bigint, p_config_version bigint); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.guest_etag(p_version bigint, p_config_version bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.guest_etag(p_version bigint, p_config_version bigint) TO service_role;
 
 --
 -- Name: FUNCTION in_engine(); Type: ACL; Schema: tablehold; Owner: postgres
@@ -7511,6 +7990,20 @@ REVOKE ALL ON FUNCTION tablehold.prune_booking_origins() FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.prune_booking_origins() TO service_role;
 
 --
+-- Name: FUNCTION prune_history(p_limit integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.prune_history(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.prune_history(p_limit integer) TO service_role;
+
+--
+-- Name: PROCEDURE prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON PROCEDURE tablehold.prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer) FROM PUBLIC;
+GRANT ALL ON PROCEDURE tablehold.prune_history_in_batches(IN p_batch_size integer, IN p_max_batches integer) TO service_role;
+
+--
 -- Name: FUNCTION prune_idempotency_keys(); Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -7628,6 +8121,13 @@ GRANT ALL ON FUNCTION tablehold.slot_window(p_venue tablehold.venues, p_slot tab
 
 REVOKE ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION tablehold.snapshot_for(p_venue tablehold.venues, p_snapshot jsonb, p_as_of timestamp with time zone, p_slot text, p_party_size integer, p_start timestamp with time zone) TO service_role;
+
+--
+-- Name: FUNCTION staff_etag(p_snapshot jsonb); Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+REVOKE ALL ON FUNCTION tablehold.staff_etag(p_snapshot jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION tablehold.staff_etag(p_snapshot jsonb) TO service_role;
 
 --
 -- Name: TABLE staff_events; Type: ACL; Schema: public; Owner: postgres
@@ -8015,6 +8515,12 @@ GRANT ALL ON TABLE tablehold.operators TO service_role;
 GRANT SELECT ON TABLE tablehold.operators TO authenticated;
 
 --
+-- Name: TABLE outbox_pruned; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.outbox_pruned TO service_role;
+
+--
 -- Name: TABLE pacing_rules; Type: ACL; Schema: tablehold; Owner: postgres
 --
 
@@ -8033,6 +8539,12 @@ GRANT ALL ON TABLE tablehold.rate_counters TO service_role;
 
 GRANT ALL ON TABLE tablehold.refusals TO service_role;
 GRANT SELECT ON TABLE tablehold.refusals TO authenticated;
+
+--
+-- Name: TABLE retention; Type: ACL; Schema: tablehold; Owner: postgres
+--
+
+GRANT ALL ON TABLE tablehold.retention TO service_role;
 
 --
 -- Name: TABLE staff_events_pending; Type: ACL; Schema: tablehold; Owner: postgres

@@ -4,10 +4,11 @@
 // index.ts only serves it.
 import { z } from 'zod';
 import { type Caller, identify } from './auth.ts';
-import { actAs, actAsServer, db, type IsolationLevel, isolationLevel, RunAgain, type Sql, transaction, type Tx } from './db.ts';
+import { actAs, db, type IsolationLevel, isolationLevel, type Sql, transaction, type Tx } from './db.ts';
 import { ApiError, fromDatabase, validationFailed } from './errors.ts';
 import { refusalCodes } from './error-codes.ts';
-import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId, sha256 } from './http.ts';
+import { API_VERSION, corsHeaders, errorBody, json, jsonText, requestId } from './http.ts';
+import { idempotencyKey, once } from './idempotency.ts';
 import { admit, type ServeInfo } from './limits.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -23,7 +24,7 @@ export interface RouteContext<P = any, Q = any, B = any> {
   params: P;
   query: Q;
   body: B;
-  /** The Idempotency-Key, scoped to the caller, for the engine's own duplicate check. */
+  /** The Idempotency-Key as sent, for the engine's own duplicate check (it scopes it by caller). */
   idempotencyKey?: string;
 }
 
@@ -73,7 +74,6 @@ export interface EdgeFunction {
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
 
 interface Matched {
   route: Route;
@@ -187,20 +187,12 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
     const params = parse(r.params, matched.params, 'params');
     const query = parse(r.query, Object.fromEntries(url.searchParams), 'query');
     const body = r.method === 'GET' || r.method === 'DELETE' ? parse(undefined, {}, 'body') : parse(r.body, await readBody(req), 'body');
-    const rawKey = req.headers.get('idempotency-key');
-    if (rawKey !== null && (!r.idempotent || !IDEMPOTENCY_KEY.test(rawKey))) {
-      throw validationFailed([{ path: 'headers.idempotency-key', problem: r.idempotent ? 'use 8 to 200 characters of A-Z a-z 0-9 . _ : -' : 'not accepted on this route' }]);
-    }
     // the client's address, and its rate limits (429 RATE_LIMITED): limits.ts
     const caller = await admit(sql(), { fn: name, route: label, headers: req.headers, info, caller: await identify(req, sql()), body });
-    const scope = `${name}:${label}:${caller.label}`;
-    const requestHash = rawKey ? await sha256(`${req.method} ${where.rest}\n${JSON.stringify(body)}`) : '';
-
-    // the engine's own duplicate check gets a caller-scoped digest of the key (bounded length)
-    const ctx = {
-      caller, params, query, body, headers: req.headers,
-      idempotencyKey: rawKey ? await sha256(`${caller.label}\n${rawKey}`) : undefined,
-    };
+    // idempotency.ts: the key, checked for the route and the caller, and whose keys it is among
+    const idempotency = await idempotencyKey(req.headers, r.idempotent === true, `${name}:${label}`, caller,
+      `${req.method} ${where.rest}\n${JSON.stringify(body)}`);
+    const ctx = { caller, params, query, body, headers: req.headers, idempotencyKey: idempotency?.key };
     try {
       // a conditional GET whose copy is current: 304 before any transaction or route work
       const ifNoneMatch = req.headers.get('if-none-match');
@@ -209,31 +201,14 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       }
       // no queue in front: writers of one venue-night meet at its channel row lock in the database,
       // across every isolate (README, "Isolation level")
-      const { value, retries } = await transaction(async (tx) => {
-        if (rawKey) {
-          const [seen] = await tx`select request_hash, status, response from tablehold.idempotency_keys where scope = ${scope} and key = ${rawKey}`;
-          if (seen) {
-            if (seen.request_hash !== requestHash) {
-              throw new ApiError(409, 'IDEMPOTENCY_CONFLICT', 'This request key was already used for a different request.');
-            }
-            return { status: seen.status as number, body: seen.response, replayed: true };
-          }
-        }
+      const { value, retries } = await transaction((tx) => once(tx, idempotency, async () => {
         await actAs(tx, caller);
         const result = await r.handle({ ...ctx, tx });
         const status = result.status ?? 200;
         const envelope = result.raw ? result.data : { data: result.data };
-        if (rawKey) {
-          await actAsServer(tx);
-          const stored = await tx`insert into tablehold.idempotency_keys (scope, key, request_hash, status, response) values (${scope}, ${rawKey}, ${requestHash}, ${status}, ${tx.json(envelope as never)}) on conflict (scope, key) do nothing returning 1`;
-          // a concurrent copy with the same key committed first (at READ COMMITTED this insert waited
-          // for it; at SERIALIZABLE the engine's own insert already failed with 40001): run again and
-          // replay its stored response
-          if (!stored.length) throw new RunAgain('a concurrent request with this Idempotency-Key committed first');
-        }
         const text = result.dataJson === undefined ? undefined : `{"data":${result.dataJson}}`;
         return { status, body: envelope, text, etag: result.etag, stream: result.stream, replayed: false };
-      }, sql(), r.isolation ?? isolationLevel());
+      }), sql(), r.isolation ?? isolationLevel());
       if (r.method !== 'GET') await announce(sql(), r.venueOf ? await r.venueOf(ctx, sql()) : undefined);
       if ('stream' in value && value.stream) return { response: value.stream(), retries };
       const headers: Record<string, string> = { 'x-retries': String(retries) };
@@ -272,6 +247,8 @@ export function createFunction(name: string, routes: Route[], sql: () => Sql = d
       outcome = { response: json(shown.status, errorBody(shown), headers), retries: trace.retries ?? 0, errorCode: shown.code };
     }
     outcome.response.headers.set('x-request-id', id);
+    // what a route answers depends on who asks (staff and guests see different availability)
+    outcome.response.headers.set('vary', 'Authorization, apikey');
     console.log(JSON.stringify({
       level: 'info', function: name, route: trace.route ?? null, method: req.method,
       status: outcome.response.status, duration_ms: Math.round(performance.now() - started),

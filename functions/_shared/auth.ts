@@ -1,7 +1,12 @@
 // Who is calling. JWTs are verified here, in code (Supabase's gateway check does not support
-// asymmetric keys): ES256 against SUPABASE_JWKS, legacy HS256 against TABLEHOLD_JWT_SECRET.
-// Publishable and secret keys (sb_publishable_…, sb_secret_…) are not JWTs; per-venue API keys
-// (thk_…) are looked up hashed in the database.
+// asymmetric keys): ES256 against SUPABASE_JWKS, legacy HS256 against TABLEHOLD_JWT_SECRET, and
+// every user token's audience and issuer (TABLEHOLD_JWT_AUDIENCE, default `authenticated`;
+// TABLEHOLD_JWT_ISSUER, default `<SUPABASE_URL>/auth/v1`, as Supabase Auth issues them): a token
+// signed with the project's key for another audience or by another issuer is not a session here.
+// Publishable and secret keys (sb_publishable_…, sb_secret_…) are not JWTs, and the legacy anon and
+// service-role keys are JWTs that are recognised as the keys they are (SUPABASE_ANON_KEY,
+// SUPABASE_SERVICE_ROLE_KEY), like the new ones; per-venue API keys (thk_…) are looked up hashed
+// in the database.
 import * as jose from 'jose';
 import { env, keyMap } from './env.ts';
 import { unauthorized } from './errors.ts';
@@ -40,26 +45,43 @@ function localJwks() {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A comma-separated setting as a list (empty entries dropped). */
+const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+
+/** The audiences and issuers a user token must carry: TABLEHOLD_JWT_AUDIENCE (default
+ *  `authenticated`) and TABLEHOLD_JWT_ISSUER (default `<SUPABASE_URL>/auth/v1`), each one value or
+ *  a comma-separated list. Undefined issuers (neither variable set) accept no token at all. */
+export function expectedClaims(): { audience: string[]; issuer: string[] } {
+  const audience = list(env('TABLEHOLD_JWT_AUDIENCE'));
+  const issuer = list(env('TABLEHOLD_JWT_ISSUER'));
+  const url = env('SUPABASE_URL')?.replace(/\/+$/, '');
+  return {
+    audience: audience.length ? audience : ['authenticated'],
+    issuer: issuer.length ? issuer : url ? [`${url}/auth/v1`] : [],
+  };
+}
+
+/** A user's session token: signed with the project's key, unexpired, for our audience, from our
+ *  issuer, role authenticated with a user id. Anything else is a 401. */
 async function verifyJwt(token: string): Promise<Caller> {
   let payload: jose.JWTPayload;
   try {
+    const { audience, issuer } = expectedClaims();
+    if (!issuer.length) throw new Error('no issuer configured: set SUPABASE_URL or TABLEHOLD_JWT_ISSUER');
     const { alg } = jose.decodeProtectedHeader(token);
     if (alg === 'HS256') {
       const secret = env('TABLEHOLD_JWT_SECRET');
       if (!secret) throw new Error('no HS256 secret configured');
-      ({ payload } = await jose.jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] }));
+      ({ payload } = await jose.jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'], audience, issuer }));
     } else {
       const keys = localJwks();
       if (!keys) throw new Error('no JWKS configured');
-      ({ payload } = await jose.jwtVerify(token, keys, { algorithms: ['ES256', 'RS256'] }));
+      ({ payload } = await jose.jwtVerify(token, keys, { algorithms: ['ES256', 'RS256'], audience, issuer }));
     }
   } catch {
     throw unauthorized();
   }
-  const role = payload.role;
-  if (role === 'service_role') return serviceCaller;
-  if (role === 'anon') return anonCaller;
-  if (role === 'authenticated' && typeof payload.sub === 'string' && UUID.test(payload.sub)) {
+  if (payload.role === 'authenticated' && typeof payload.sub === 'string' && UUID.test(payload.sub)) {
     return { role: 'authenticated', claims: payload as Record<string, unknown>, label: `user:${payload.sub}` };
   }
   throw unauthorized();
@@ -87,8 +109,8 @@ export async function identify(req: Request, sql: Sql): Promise<Caller> {
   }
   if (!token) return anonCaller;
   if (token.startsWith('thk_')) return apiKeyCaller(sql, token);
-  if (keyMap('SUPABASE_SECRET_KEYS').includes(token)) return serviceCaller;
-  if (keyMap('SUPABASE_PUBLISHABLE_KEYS').includes(token)) return anonCaller;
+  if (keyMap('SUPABASE_SECRET_KEYS').includes(token) || token === env('SUPABASE_SERVICE_ROLE_KEY')) return serviceCaller;
+  if (keyMap('SUPABASE_PUBLISHABLE_KEYS').includes(token) || token === env('SUPABASE_ANON_KEY')) return anonCaller;
   if (token.split('.').length === 3) return verifyJwt(token);
   throw unauthorized();
 }

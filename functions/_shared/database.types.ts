@@ -54,6 +54,9 @@ export type Database = {
 "availability":
 { Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Json
                            },
+"availability_etag":
+{ Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: string
+                           },
 "availability_text":
 { Args: { "p_date": string,"p_party_size"?: number,"p_slot"?: string,"p_start"?: string,"p_venue_id": string }; Returns: Record<string, unknown>
                            },
@@ -71,6 +74,9 @@ export type Database = {
                            },
 "cancel":
 { Args: { "p_booking_id": string,"p_manage_token"?: string,"p_reason"?: string }; Returns: Json
+                           },
+"channel_resumable":
+{ Args: { "p_after": number,"p_date": string,"p_venue_id": string }; Returns: boolean
                            },
 "channel_version":
 { Args: { "p_date": string,"p_venue_id": string }; Returns: number

@@ -8,7 +8,8 @@ select tables_are('tablehold', array[
   'operators', 'venues', 'opening_hours', 'opening_exceptions', 'turn_times', 'areas', 'slots', 'units',
   'combinations', 'combination_units', 'pacing_rules', 'staff_members', 'clients', 'bookings',
   'allocations', 'channels', 'audit_log', 'refusals', 'error_codes', 'api_keys', 'idempotency_keys', 'staff_feeds',
-  'config_versions', 'snapshot_cache', 'staff_events_pending', 'rate_counters', 'booking_origins'],
+  'config_versions', 'snapshot_cache', 'staff_events_pending', 'rate_counters', 'booking_origins',
+  'retention', 'outbox_pruned'],
   'schema tablehold holds exactly the engine''s tables');
 select has_table('public', 'availability_events', 'public.availability_events exists');
 

@@ -7,7 +7,7 @@ select tests.freeze_time('2026-11-25 12:00Z');
 
 select set_eq($$ select p.proname::text from pg_proc p
                  where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute') $$,
-  array['availability', 'availability_text', 'available_times', 'suggest_tables', 'refresh_channel', 'channel_version', 'booking_get',
+  array['availability', 'availability_text', 'availability_etag', 'available_times', 'suggest_tables', 'refresh_channel', 'channel_version', 'channel_resumable', 'booking_get',
         'hold', 'book', 'confirm', 'cancel', 'modify'],
   'anon may execute exactly the guest operations');
 select set_eq($$ select p.proname::text from pg_proc p

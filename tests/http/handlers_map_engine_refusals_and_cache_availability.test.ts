@@ -1,6 +1,7 @@
 // The handlers in-process turn the engine's domain errors into the registry's HTTP statuses with the
-// guest-facing message, and serve availability with the channel version as its ETag (304 while
-// nothing changed, decided before any snapshot is built). Each test books a small venue of its own,
+// guest-facing message, and serve availability with an ETag made of the channel version and the
+// venue's configuration version for guests (304 while nothing changed, decided before any snapshot
+// is built). Each test books a small venue of its own,
 // so nothing else moves its channel.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -117,21 +118,24 @@ describe('domain errors map to the registry', () => {
   });
 });
 
-describe('availability is cached by the channel version', () => {
+describe('availability is cached by the channel and configuration versions', () => {
   const snapshot = (venue: Venue, headers: Record<string, string> = {}) =>
     callHandler(availability, anon, 'GET', 'availability/v1', { query: { venue_id: venue.id, date: venue.date }, headers });
+  /** The guest view's ETag at a channel version: "g<version>.<the venue's configuration version>". */
+  const etag = async (venue: Venue, version: number) =>
+    `"g${version}.${(await db`select version from tablehold.config_versions where venue_id = ${venue.id}`)[0].version}"`;
 
-  it('the ETag is the version; sending it back answers 304 with no body while nothing changed', async () => {
+  it('the ETag names the versions; sending it back answers 304 with no body while nothing changed', async () => {
     const venue = await bar(3);
     const first = await snapshot(venue);
     expect(first.status).toBe(200);
     expect(first.body.data.version).toBe(0);
-    expect(first.headers.get('etag')).toBe('"0"');
+    expect(first.headers.get('etag')).toBe(await etag(venue, 0));
 
-    const again = await snapshot(venue, { 'if-none-match': '"0"' });
+    const again = await snapshot(venue, { 'if-none-match': await etag(venue, 0) });
     expect(again.status).toBe(304);
     expect(again.body).toBeNull();
-    expect(again.headers.get('etag')).toBe('"0"');
+    expect(again.headers.get('etag')).toBe(await etag(venue, 0));
     expect(again.headers.get('x-request-id')).toBeTruthy();
     expect(again.headers.get('access-control-allow-origin')).toBe('*');
   });
@@ -141,26 +145,26 @@ describe('availability is cached by the channel version', () => {
     await snapshot(venue);
     expect((await callHandler(book, anon, 'POST', 'book/v1', { body: bookingOf(venue) })).status).toBe(201);
 
-    const changed = await snapshot(venue, { 'if-none-match': '"0"' });
+    const changed = await snapshot(venue, { 'if-none-match': await etag(venue, 0) });
     expect(changed.status).toBe(200);
-    expect(changed.headers.get('etag')).toBe('"1"');
+    expect(changed.headers.get('etag')).toBe(await etag(venue, 1));
     expect(changed.body.data.version).toBe(1);
     expect(changed.body.data.units[0].keys[0]).toMatchObject({ remaining: 2, state: 'available' });
 
-    expect((await snapshot(venue, { 'if-none-match': '"1"' })).status).toBe(304);
+    expect((await snapshot(venue, { 'if-none-match': await etag(venue, 1) })).status).toBe(304);
   });
 
   it('a hold whose time ran out is expired on read: the ETag moves and the unit is free again', async () => {
     const venue = await bar(1);
     const held = await callHandler(hold, anon, 'POST', 'hold/v1', { body: bookingOf(venue) });
     const during = await snapshot(venue);
-    expect(during.headers.get('etag')).toBe('"1"');
+    expect(during.headers.get('etag')).toBe(await etag(venue, 1));
     expect(during.body.data.units[0].keys[0]).toMatchObject({ remaining: 0, state: 'unavailable' });
 
     await expireHold(held.body.data.id);
-    const after = await snapshot(venue, { 'if-none-match': '"1"' });
+    const after = await snapshot(venue, { 'if-none-match': await etag(venue, 1) });
     expect(after.status).toBe(200);
-    expect(after.headers.get('etag')).toBe('"2"');
+    expect(after.headers.get('etag')).toBe(await etag(venue, 2));
     expect(after.body.data.units[0].keys[0]).toMatchObject({ remaining: 1, state: 'available' });
   });
 
@@ -170,26 +174,26 @@ describe('availability is cached by the channel version', () => {
     return row?.version as number | undefined;
   };
 
-  it('a 304 is decided from the channel version alone: no snapshot is built for it', async () => {
+  it('a 304 is decided from the two versions alone: no snapshot is built for it', async () => {
     const venue = await bar(3);
     expect((await callHandler(book, anon, 'POST', 'book/v1', { body: bookingOf(venue) })).status).toBe(201);
 
-    // a client that learnt version 1 from the live feed asks for the night
-    const unchanged = await snapshot(venue, { 'if-none-match': '"1"' });
+    // a client that holds the night's current ETag (another tab got it) asks for the night
+    const unchanged = await snapshot(venue, { 'if-none-match': await etag(venue, 1) });
     expect(unchanged.status).toBe(304);
-    expect(unchanged.headers.get('etag')).toBe('"1"');
+    expect(unchanged.headers.get('etag')).toBe(await etag(venue, 1));
     expect(await cachedVersion(venue)).toBeUndefined();
 
     // a 200 builds the night's snapshot once, and the database keeps it for the next guests
-    const full = await snapshot(venue, { 'if-none-match': '"0"' });
+    const full = await snapshot(venue, { 'if-none-match': await etag(venue, 0) });
     expect(full.status).toBe(200);
     expect(full.body.data.version).toBe(1);
     expect(await cachedVersion(venue)).toBe(1);
   });
 
-  it('an If-None-Match that is not the current version gets the full snapshot', async () => {
+  it('an If-None-Match that is not the current ETag gets the full snapshot', async () => {
     const venue = await bar(1);
-    const r = await snapshot(venue, { 'if-none-match': '"41"' });
+    const r = await snapshot(venue, { 'if-none-match': '"g41.1"' });
     expect(r.status).toBe(200);
     expect(r.body.data.venue_id).toBe(venue.id);
   });

@@ -97,8 +97,8 @@ export const instantAhead = (daysAhead: number, time: string) => new Date(`${day
 /** A guest's details, distinct per i and per test run. */
 export const guest = (venue: Venue, i: number) => ({ name: `Guest ${i}`, email: `guest-${i}@${venue.slug}.example.test` });
 
-/** A fresh Idempotency-Key. */
-export const freshKey = () => `key-${crypto.randomUUID()}`;
+/** A fresh Idempotency-Key: a random UUID, as anonymous callers must send. */
+export const freshKey = () => crypto.randomUUID();
 
 /** Polls check until it returns true: at most `attempts` times, 20 ms apart (no guessed sleeps). */
 export async function until(what: string, check: () => Promise<boolean>, attempts = 500): Promise<void> {

@@ -230,6 +230,13 @@ export async function createUser(db: Sql, label = 'customer'): Promise<string> {
   return id;
 }
 
+/** A fresh auth user who is staff of one venue (host by default); returns the user id. */
+export async function createStaff(db: Sql, venueId: string, role: 'host' | 'manager' | 'owner' = 'host'): Promise<string> {
+  const id = await createUser(db, role);
+  await db`insert into tablehold.staff_members (user_id, venue_id, role) values (${id}, ${venueId}, ${role})`;
+  return id;
+}
+
 /** An API key of a venue ({id, key}), made as postgres; revoked at once when asked. */
 export async function createApiKey(db: Sql, venueId: string, scopes: string[], revoked = false): Promise<{ id: string; key: string }> {
   const [{ k }] = await db`select public.api_key_create(${venueId}, ${`test ${scopes.join('+')}`}, ${scopes}::text[]) as k`;
