@@ -17,7 +17,7 @@ import { corsHeaders, errorBody, json } from './http.ts';
 
 /** A feed: which outbox rows, and the cursor column (availability: version; staff: id). */
 export interface FeedKey {
-  /** 'a:<venue_id>:<date>' or 's:<venue_id>' */
+  /** keyOf(head): 'a:<venue_id>:<date>' or 's:<venue_id>' */
   key: string;
   /** Rows after `cursor`, oldest first, at most `limit`. */
   read: (sql: Sql, cursor: number, limit: number) => Promise<Record<string, unknown>[]>;
@@ -30,11 +30,16 @@ export interface FeedKey {
   /** Run before each poll (availability: expire the channel's lapsed holds). */
   refresh?: (sql: Sql) => Promise<void>;
   /** Where the feed's head is, for the hub's poll: a venue-night's channel, or a venue's staff feed. */
-  head: { venueId: string; date: string } | { venueId: string; staff: true };
+  head: FeedHead;
 }
 
+export type FeedHead = { venueId: string; date: string } | { venueId: string; staff: true };
+
+/** A feed's key, from where its head is: 'a:<venue_id>:<date>' or 's:<venue_id>'. */
+const keyOf = (head: FeedHead) => 'date' in head ? `a:${head.venueId}:${head.date}` : `s:${head.venueId}`;
+
 export const availabilityFeed = (venueId: string, date: string): FeedKey => ({
-  key: `a:${venueId}:${date}`,
+  key: keyOf({ venueId, date }),
   event: 'availability',
   read: (sql, cursor, limit) =>
     sql`select to_jsonb(e) as row from public.availability_events e
@@ -48,7 +53,7 @@ export const availabilityFeed = (venueId: string, date: string): FeedKey => ({
 });
 
 export const staffFeed = (venueId: string, date?: string): FeedKey => ({
-  key: `s:${venueId}`,
+  key: keyOf({ venueId, staff: true }),
   event: 'booking',
   read: (sql, cursor, limit) =>
     sql`select to_jsonb(e) as row from public.staff_events e
@@ -134,18 +139,18 @@ class Hub {
       const nights = heads.filter((h): h is { venueId: string; date: string } => 'date' in h);
       const staff = heads.filter((h) => 'staff' in h).map((h) => h.venueId);
       const rows = await this.sql()`
-        select 'a:' || c.venue_id || ':' || c.service_date as key, c.version as head, null::uuid as pending
+        select c.venue_id::text as venue_id, c.service_date::text as date, c.version as head, false as pending
           from unnest(${arrayLiteral(nights.map((h) => h.venueId))}::uuid[], ${arrayLiteral(nights.map((h) => h.date))}::date[])
                  as w(venue_id, service_date)
           join tablehold.channels c on c.venue_id = w.venue_id and c.service_date = w.service_date
         union all
-        select 's:' || w.venue_id, coalesce(f.seq, 0),
-               case when exists (select 1 from tablehold.staff_events_pending p where p.venue_id = w.venue_id) then w.venue_id end
+        select w.venue_id::text, null, coalesce(f.seq, 0),
+               exists (select 1 from tablehold.staff_events_pending p where p.venue_id = w.venue_id)
           from unnest(${arrayLiteral(staff)}::uuid[]) as w(venue_id)
           left join tablehold.staff_feeds f on f.venue_id = w.venue_id`;
       for (const row of rows) {
-        const topic = this.topics.get(row.key);
-        if (row.pending) await this.sql()`select tablehold.announce(${row.pending}::uuid)`;
+        const topic = this.topics.get(keyOf(row.date === null ? { venueId: row.venue_id, staff: true } : { venueId: row.venue_id, date: row.date }));
+        if (row.pending) await this.sql()`select tablehold.announce(${row.venue_id}::uuid)`;
         if (topic && topic.subscribers.size && Number(row.head) > Math.min(...[...topic.subscribers].map((s) => s.cursor))) {
           void this.pump(topic);
         }
